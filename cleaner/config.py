@@ -1,0 +1,45 @@
+"""One frozen settings object, passed down to every stage; its hash goes into the manifest."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class CleanerConfig:
+    """Every knob the build depends on. Two builds with equal configs and inputs give equal bytes."""
+
+    # cleaning
+    min_body_words: int = 20            # a published article has at least this many words of body
+    # reading limits: a record past these is quarantined, not loaded
+    max_file_bytes: int = 256 * 2**20   # one input file (after decompression)
+    max_record_bytes: int = 64 * 2**20  # one record's raw content
+    # publishing
+    shard_rows: int = 20_000            # articles per Parquet shard
+    row_group_rows: int = 2_000
+    compression: str = "zstd"
+    # dedup
+    near_dup_threshold: float = 0.8     # MinHash-LSH Jaccard threshold for near duplicates
+    minhash_perm: int = 128
+    shingle_words: int = 5
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """sha256 of the settings, the same for the same values in any process.
+
+        >>> CleanerConfig().fingerprint() == CleanerConfig().fingerprint()
+        True
+        >>> CleanerConfig().fingerprint() == CleanerConfig(min_body_words=5).fingerprint()
+        False
+        """
+        blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def with_(self, **changes) -> "CleanerConfig":
+        return replace(self, **changes)
+
+
+DEFAULT_CONFIG = CleanerConfig()

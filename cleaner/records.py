@@ -1,0 +1,118 @@
+"""The records that flow through every stage: `Source`, `Removal`, `Article` and `Quarantined`.
+
+One record flows (datatrove's `Document`): a reader makes an `Article` holding the raw input, the
+stages fill in the clean fields, and a record that cannot go on becomes a `Quarantined` that keeps
+its raw content and the reasons. Nothing is dropped without one of the two.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Removal categories for lines that moved to metadata rather than being thrown away.
+META_CATEGORIES = ("title", "subtitle", "byline")
+
+
+@dataclass(slots=True, frozen=True)
+class Source:
+    """Where a record came from; never lost, whatever happens later.
+
+    `index` is the 1-based record position in the file: the line number for JSONL, the record
+    number for a JSON array, and 1 for a whole-file input (.txt, .html).
+    """
+
+    path: str
+    sha256: str
+    index: int = 1
+    format: str = "txt"
+
+    @property
+    def where(self) -> str:
+        """`path:index`, the form every message uses.
+
+        >>> Source("feed.jsonl", "0" * 64, 412, "jsonl").where
+        'feed.jsonl:412'
+        """
+        return f"{self.path}:{self.index}"
+
+
+@dataclass(slots=True, frozen=True)
+class Removal:
+    """One piece taken out of the body: what it was, which rule took it, and where it stood.
+
+    `line` is the index of the line in the repaired input (0-based, blank lines counted), so the
+    kept lines and the removals, sorted by `line`, give back every non-blank repaired line.
+    """
+
+    category: str
+    rule: str
+    text: str
+    line: int
+
+
+@dataclass(slots=True)
+class Article:
+    """The unit that flows: raw input in, clean title, metadata and body out."""
+
+    id: str
+    source: Source
+    raw: str = ""                      # the content as read (text or HTML), kept for audit/quarantine
+    content_type: str = "text"         # "text" or "html": how `raw` is to be read
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None       # ISO date (YYYY-MM-DD or full ISO timestamp)
+    url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    text: str = ""                     # the clean body, paragraphs joined by a blank line
+    captions: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Quarantined:
+    """A record that was not published, with one reason per failed check and its raw content."""
+
+    source: Source
+    stage: str                         # "read", "clean" or "validate"
+    checks: list[str]
+    reasons: list[str]
+    raw: str = ""
+    id: str | None = None
+
+    @property
+    def message(self) -> str:
+        """One line a person can act on: `file:record: reason; reason`."""
+        return f"{self.source.where}: " + "; ".join(self.reasons)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of `data`.
+
+    >>> sha256_bytes(b"")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def article_id(source: Source, raw: str, given: str | None = None) -> str:
+    """A stable id: the input's own id when it has one, else a hash of where it came from and what it said.
+
+    The path's base name (not the full path) goes into the hash so that the same file read from two
+    checkouts gets the same id.
+
+    >>> a = article_id(Source("/x/a.txt", "f" * 64), "Title\\nBody")
+    >>> a == article_id(Source("/y/a.txt", "f" * 64), "Title\\nBody"), len(a)
+    (True, 16)
+    >>> article_id(Source("a.jsonl", "f" * 64, 3, "jsonl"), "...", given="abc-1")
+    'abc-1'
+    """
+    if given:
+        return str(given)
+    name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
+    h = hashlib.sha256(f"{name}\0{source.index}\0".encode() + raw.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:16]

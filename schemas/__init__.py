@@ -1,0 +1,1 @@
+"""The data contract: pandera models for published articles, removals and quarantine."""
