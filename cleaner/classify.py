@@ -1,0 +1,199 @@
+"""Classify every line of an article: body (None) or a `Label(category, rule)`.
+
+Patterns alone cannot tell a caption from a story sentence; a line's place in the document can.
+The passes, in order:
+
+1. the title (first non-empty line of a text input), and lines that repeat it;
+2. the rule table (`cleaner.rules`), first matching rule wins; rules marked `OUTSIDE` wait for 3;
+3. repetition: the long-then-short caption pair (two nearby lines sharing a long opening), a line
+   that is the title followed by a caption (image alt text), exact repeats of an earlier line;
+4. the article's run of paragraphs: from the first to the last *paragraph-like* line (long enough,
+   ends like a sentence). Outside it, `OUTSIDE` rules may fire; short non-sentence lines before
+   it are page furniture; after it, once a footer has begun (a line a rule recognised as
+   navigation, ads, comments…), everything short is footer too;
+5. the standfirst: the first line after the title becomes the subtitle when the page sets it off
+   (a byline right after it, a dateline opening the next line, or a wider gap than the
+   paragraphs use).
+
+Every decision carries a rule id from `cleaner.rules` (the table or `CONTEXT_RULES`).
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+from cleaner.rules import ANYWHERE, RULES
+
+# Categories that, once seen after the last paragraph, mean the page footer has begun.
+FOOTER_CATEGORIES = frozenset({"navigation", "related", "ad", "comments", "newsletter", "social", "disclaimer",
+                               "widget", "cookie", "copyright", "tags", "author_bio"})
+PARAGRAPH_MIN_WORDS = 10
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"'”’»][.!?…]?$")
+# "WASHINGTON (AP) —", "Beijing (AsiaNews) –", "KYIV, Ukraine —": the dateline that opens a story.
+_DATELINE = re.compile(r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,3}\s*\([^()]{1,40}\)|[A-Z]{3,}(?:[ ,]+[A-Z][\w.'’-]*){0,3})\s*[–—-]{1,2}\s")
+
+
+@dataclass(slots=True)
+class Line:
+    """A non-blank line of the repaired input."""
+
+    index: int        # line number in the repaired text (blank lines counted)
+    text: str
+    gap_before: int   # blank lines between this line and the previous non-blank one
+    n_words: int
+
+    @property
+    def paragraph_like(self) -> bool:
+        """Long enough and ending like a sentence: what a story paragraph looks like."""
+        return self.n_words >= 25 or (self.n_words >= PARAGRAPH_MIN_WORDS and bool(_SENTENCE_END.search(self.text)))
+
+
+@dataclass(slots=True, frozen=True)
+class Label:
+    category: str
+    rule: str
+
+
+def segment(text: str) -> list[Line]:
+    """Split repaired text into its non-blank lines, remembering the gaps between them.
+
+    >>> [(l.index, l.text, l.gap_before) for l in segment("Title\\n\\n\\nBody one.\\nBody two.")]
+    [(0, 'Title', 0), (3, 'Body one.', 2), (4, 'Body two.', 0)]
+    """
+    lines: list[Line] = []
+    last = -1
+    for i, raw in enumerate(text.split("\n")):
+        t = raw.strip()
+        if t:
+            lines.append(Line(i, t, i - last - 1 if lines else 0, len(t.split())))
+            last = i
+    return lines
+
+
+def norm(s: str) -> str:
+    """Compare-form of a line: NFKC, straight quotes, lower case, single spaces.
+
+    >>> norm("Ukraine’s  Second-Biggest City")
+    "ukraine's second-biggest city"
+    """
+    s = unicodedata.normalize("NFKC", s)
+    s = s.translate(_QUOTES)
+    return " ".join(s.lower().split())
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "–": "-", "—": "-"})
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def classify(lines: list[Line], *, title: str | None = None, title_is_first_line: bool = True,
+             pre: list[Label | None] | None = None) -> list[Label | None]:
+    """Label each line; `None` means the line is body.
+
+    `title` is the record's own title when it has one; otherwise, with `title_is_first_line`, the
+    first line is the title (the convention of scraped .txt files). `pre` carries labels already
+    decided upstream (the HTML structure: a `<figcaption>` is a caption); they are kept as given.
+
+    >>> ls = segment("A title here\\n\\nA long enough first sentence of the story goes right here, as stories do.\\n\\nRelated Articles")
+    >>> [(l.category, l.rule) if l else None for l in classify(ls)]
+    [('title', 'meta.title'), None, ('related', 'related.label')]
+    """
+    labels: list[Label | None] = list(pre) if pre is not None else [None] * len(lines)
+    if not lines:
+        return labels
+    start = 0
+    if title is None and title_is_first_line:
+        labels[0] = labels[0] or Label("title", "meta.title")
+        title = lines[0].text
+        start = 1
+    ntitle = norm(title) if title else ""
+
+    deferred: dict[int, Label] = {}
+    for i in range(start, len(lines)):
+        if labels[i] is not None:
+            continue
+        line = lines[i]
+        nline = norm(line.text)
+        if ntitle and nline == ntitle:
+            labels[i] = Label("title", "meta.title_repeat")
+            continue
+        for rule in RULES:
+            if rule.matches(line.text, line.n_words):
+                if rule.where == ANYWHERE:
+                    labels[i] = Label(rule.category, rule.id)
+                else:
+                    deferred.setdefault(i, Label(rule.category, rule.id))
+                break
+        if labels[i] is None and ntitle and len(ntitle.split()) >= 4 and nline.startswith(ntitle + " "):
+            labels[i] = Label("caption", "caption.title_prefixed")
+
+    _mark_repeats(lines, labels, start)
+
+    body = [i for i in range(start, len(lines)) if labels[i] is None and lines[i].paragraph_like]
+    first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    for i, lab in deferred.items():
+        if labels[i] is None and (i < first or i > last):
+            labels[i] = lab
+
+    _mark_subtitle(lines, labels, start, first)
+    for i in range(start, min(first, len(lines))):
+        if labels[i] is None and lines[i].n_words <= 6 and not _SENTENCE_END.search(lines[i].text):
+            labels[i] = Label("navigation", "context.head")
+    footer = False
+    for i in range(last + 1, len(lines)):
+        lab = labels[i]
+        if lab is not None:
+            footer = footer or lab.category in FOOTER_CATEGORIES
+        elif footer:
+            labels[i] = Label("navigation", "context.footer")
+    return labels
+
+
+def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int) -> None:
+    """Caption pairs (long then short, sharing their opening) and exact repeats of earlier lines."""
+    normed = [norm(l.text) for l in lines]
+    seen: set[str] = set()
+    for i in range(start, len(lines)):
+        for j in range(i + 1, min(i + 3, len(lines))):
+            a, b = normed[i], normed[j]
+            if a == b:
+                continue
+            k = _common_prefix(a, b)
+            if k >= 50 and len(a[:k].split()) >= 8:
+                for x in (i, j):
+                    if labels[x] is None or labels[x].category == "caption":
+                        labels[x] = labels[x] or Label("caption", "caption.repeated_pair")
+    for i in range(start, len(lines)):
+        if labels[i] is None and normed[i] in seen:
+            labels[i] = Label("duplicate_paragraph", "duplicate.paragraph")
+        seen.add(normed[i])
+
+
+def _mark_subtitle(lines: list[Line], labels: list[Label | None], start: int, first_body: int) -> None:
+    """The standfirst: the first line after the title, when the page itself sets it apart."""
+    cand = next((i for i in range(start, len(lines)) if labels[i] is None), None)
+    if cand is None or cand > first_body or lines[cand].n_words > 60 or _DATELINE.match(lines[cand].text):
+        return
+    if any(labels[i] is not None and labels[i].category not in ("title", "caption", "credit") for i in range(start, cand)):
+        return
+    nxt = next((i for i in range(cand + 1, len(lines)) if labels[i] is None or labels[i].category == "byline"), None)
+    if nxt is None:
+        return
+    if labels[nxt] is not None and labels[nxt].rule == "byline.by":
+        labels[cand] = Label("subtitle", "meta.subtitle")
+        return
+    if labels[nxt] is None and _DATELINE.match(lines[nxt].text):
+        labels[cand] = Label("subtitle", "meta.subtitle")
+        return
+    gaps = [lines[i].gap_before for i in range(nxt + 1, len(lines)) if labels[i] is None]
+    if len(gaps) >= 3 and lines[nxt].gap_before > statistics.median(gaps) and lines[nxt].index == lines[cand + 1].index:
+        labels[cand] = Label("subtitle", "meta.subtitle")
+

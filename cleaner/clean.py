@@ -1,0 +1,114 @@
+"""Clean one article: repair → (extract HTML) → segment → classify → assemble.
+
+`assemble` is the only place text leaves the body, and it records a `Removal` for every line it
+takes out, so the kept lines and the removals together give back the whole repaired input.
+"""
+from __future__ import annotations
+
+import re
+
+from cleaner.classify import Label, Line, classify, segment
+from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+from cleaner.records import Article, Removal
+from cleaner.repair import repair
+
+_BYLINE_LEAD = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\|)\s*", re.IGNORECASE)
+_AFFILIATION = re.compile(r"^(?:The\s+)?(?:Associated\s+Press|AP|AFP|Reuters|Bloomberg|Xinhua|CNN|BBC|Staff|Staff\s+Writer|"
+                          r"Correspondent|Contributor|Senior\s+\w+|\w+\s+Correspondent|\w+\s+Editor|\w+\s+Reporter)$", re.IGNORECASE)
+
+
+def parse_byline(line: str) -> tuple[list[str], list[str]]:
+    """Split a byline into author names and the affiliations that came with them.
+
+    >>> parse_byline("By Hwang Chun-mei and Rita Cheng")
+    (['Hwang Chun-mei', 'Rita Cheng'], [])
+    >>> parse_byline("By JOHN SMITH, Associated Press")
+    (['JOHN SMITH'], ['Associated Press'])
+    """
+    rest = _BYLINE_LEAD.sub("", line).strip().rstrip(".")
+    names, affiliations = [], []
+    for part in _NAME_SPLIT.split(rest):
+        part = part.strip(" -–—")
+        if not part:
+            continue
+        (affiliations if _AFFILIATION.match(part) else names).append(part)
+    return names, affiliations
+
+
+def clean_text(article: Article, text: str, lines: list[Line] | None = None,
+               pre: list[Label | None] | None = None) -> Article:
+    """Classify the lines of repaired `text` and assemble the article from them."""
+    lines = segment(text) if lines is None else lines
+    given_title = article.title.strip() if article.title and article.title.strip() else None
+    labels = classify(lines, title=given_title, title_is_first_line=given_title is None, pre=pre)
+    return assemble(article, lines, labels)
+
+
+def assemble(article: Article, lines: list[Line], labels: list[Label | None]) -> Article:
+    """Fill the article's fields from its labelled lines; every non-body line becomes a `Removal`."""
+    body: list[str] = []
+    removals: list[Removal] = []
+    subtitles: list[str] = []
+    for line, label in zip(lines, labels):
+        if label is None:
+            body.append(line.text)
+            continue
+        removals.append(Removal(label.category, label.rule, line.text, line.index))
+        cat = label.category
+        if cat == "title" and label.rule == "meta.title" and not article.title:
+            article.title = line.text
+        elif cat == "subtitle":
+            subtitles.append(line.text)
+        elif cat == "byline" and label.rule == "byline.by":
+            names, affiliations = parse_byline(line.text)
+            article.authors.extend(n for n in names if n not in article.authors)
+            article.credits.extend(affiliations)
+        elif cat in ("byline", "credit"):
+            article.credits.append(line.text)
+        elif cat == "caption":
+            article.captions.append(line.text)
+    if subtitles and not article.subtitle:
+        article.subtitle = " ".join(subtitles)
+    article.text = "\n\n".join(body)
+    article.removals = removals
+    return article
+
+
+def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> Article:
+    """Clean one article in place and return it.
+
+    >>> from cleaner.records import Source
+    >>> a = Article(id="x", source=Source("x.txt", "0" * 64), raw="A Title\\n\\nBy Jane Doe\\n\\n"
+    ...             "The council voted on Tuesday to close the old bridge for repairs next spring.\\n\\nRelated Articles")
+    >>> a = clean_article(a)
+    >>> a.title, a.authors, a.text, [r.rule for r in a.removals]
+    ('A Title', ['Jane Doe'], 'The council voted on Tuesday to close the old bridge for repairs next spring.', ['meta.title', 'byline.by', 'related.label'])
+    """
+    if article.title:
+        article.title = repair(article.title).strip() or None
+    if article.subtitle:
+        article.subtitle = repair(article.subtitle).strip() or None
+    if article.content_type == "html":
+        return _clean_html(article, config)
+    return clean_text(article, repair(article.raw))
+
+
+def _clean_html(article: Article, config: CleanerConfig) -> Article:
+    """Extract the main content's blocks, then run the same line classifier over them."""
+    from cleaner.html import extract_html
+
+    doc = extract_html(article.raw, article.url)
+    for field in ("title", "subtitle", "published", "url", "site_name", "language"):
+        if not getattr(article, field) and getattr(doc, field):
+            setattr(article, field, getattr(doc, field))
+    if not article.authors:
+        article.authors = list(doc.authors)
+    lines, pre = [], []
+    for i, block in enumerate(doc.blocks):
+        text = repair(block.text).replace("\n", " ").strip()
+        if text:
+            lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
+            pre.append(Label(block.category, block.rule) if block.category else None)
+    labels = classify(lines, title=article.title, title_is_first_line=article.title is None, pre=pre)
+    return assemble(article, lines, labels)

@@ -1,0 +1,42 @@
+"""Repair: undo encoding damage before any rule looks at the text.
+
+ftfy does the hard part (mojibake, HTML entities, broken line endings). Around it we fix the
+few things ftfy leaves alone on purpose but a dataset does not want: no-break and other
+fixed-width spaces, invisible zero-width characters, runs of spaces, trailing blanks.
+"""
+from __future__ import annotations
+
+import re
+
+import ftfy
+
+# Curly quotes are the article's own typography, not damage: keep them (ftfy would straighten them).
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=True, normalization="NFC", explain=False)
+
+# Spaces that render as a plain space. U+00A0 NBSP is the usual one in scraped text.
+_SPACES = re.compile("[\u00a0\u2007\u202f\u2000-\u200a\u205f\u3000\t\f\v]")
+# Invisible characters with no meaning in running text. ZWJ/ZWNJ (U+200C/D) are kept: they shape
+# Persian, Indic scripts and emoji sequences.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_RUNS_OF_SPACES = re.compile(" {2,}")
+# C0/C1 controls other than newline (tabs became spaces above).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def repair(text: str) -> str:
+    """Fix mojibake, entities, odd spaces and line endings; strip each line.
+
+    Blank lines are kept (their count is a signal: a standfirst is often set off by a wider gap),
+    so line numbers in the repaired text are stable and every `Removal.line` points into it.
+
+    >>> repair("China\u00e2\u20ac\u2122s &amp; caf\u00e9\u00a0bar\u200b\\r\\nnext  line ")
+    'China’s & café bar\\nnext line'
+    >>> repair("“Quoted”")
+    '“Quoted”'
+    """
+    text = ftfy.fix_text(text, _FTFY)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _CONTROLS.sub("", text)
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    return "\n".join(_RUNS_OF_SPACES.sub(" ", line).strip() for line in text.split("\n"))
