@@ -137,7 +137,10 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
 
     _mark_repeats(lines, labels, start)
 
-    body = [i for i in range(start, len(lines)) if labels[i] is None and lines[i].paragraph_like]
+    # The story runs from its first to its last paragraph; a line an OUTSIDE rule matches (a
+    # "… contributed to this report." credit) does not stretch that span, it may only end it.
+    body = [i for i in range(start, len(lines))
+            if labels[i] is None and lines[i].paragraph_like and i not in deferred]
     first, last = (body[0], body[-1]) if body else (len(lines), -1)
     for i, lab in deferred.items():
         if labels[i] is None and (i < first or i > last):
@@ -158,19 +161,26 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
 
 
 def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int) -> None:
-    """Caption pairs (long then short, sharing their opening) and exact repeats of earlier lines."""
+    """Caption pairs (long then short, sharing their opening) and repeats of earlier lines.
+
+    Two nearby lines that share a long opening are a caption pair when one of them is already
+    known as a caption (it ends in a photo credit, say): then both go. When neither is, the shorter
+    is dropped only if the longer contains it whole, so no words are lost.
+    """
     normed = [norm(l.text) for l in lines]
-    seen: set[str] = set()
     for i in range(start, len(lines)):
         for j in range(i + 1, min(i + 3, len(lines))):
             a, b = normed[i], normed[j]
-            if a == b:
-                continue
             k = _common_prefix(a, b)
-            if k >= 50 and len(a[:k].split()) >= 8:
+            if a == b or k < 50 or len(a[:k].split()) < 8:
+                continue
+            pair = (labels[i], labels[j])
+            if any(p is not None and p.category == "caption" for p in pair):
                 for x in (i, j):
-                    if labels[x] is None or labels[x].category == "caption":
-                        labels[x] = labels[x] or Label("caption", "caption.repeated_pair")
+                    labels[x] = labels[x] or Label("caption", "caption.repeated_pair")
+            elif pair == (None, None) and k == min(len(a), len(b)):
+                labels[i if len(a) < len(b) else j] = Label("duplicate_paragraph", "duplicate.prefix")
+    seen: set[str] = set()
     for i in range(start, len(lines)):
         if labels[i] is None and normed[i] in seen:
             labels[i] = Label("duplicate_paragraph", "duplicate.paragraph")
@@ -194,6 +204,6 @@ def _mark_subtitle(lines: list[Line], labels: list[Label | None], start: int, fi
         labels[cand] = Label("subtitle", "meta.subtitle")
         return
     gaps = [lines[i].gap_before for i in range(nxt + 1, len(lines)) if labels[i] is None]
-    if len(gaps) >= 3 and lines[nxt].gap_before > statistics.median(gaps) and lines[nxt].index == lines[cand + 1].index:
+    if len(gaps) >= 2 and lines[nxt].gap_before > statistics.median(gaps) and lines[nxt].index == lines[cand + 1].index:
         labels[cand] = Label("subtitle", "meta.subtitle")
 

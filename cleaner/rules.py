@@ -123,11 +123,11 @@ RULES: tuple[Rule, ...] = (
          example="Associated Press writer Ken Moritsugu in Beijing contributed to this report.",
          counter="Rain contributed.", max_words=30, where=OUTSIDE, seen="AP tail lines"),
     # ── ads and paid content ───────────────────────────────────────────────────────────────────
+    Rule("ad.adblock_heading", "ad", whole_line("Adblock Detected", "Ad Blocker Detected", "AdBlock Detected!"),
+         example="Adblock Detected", counter="Adblock detected on half the devices, the study says.", seen="seed 000"),
     Rule("ad.adblock", "ad", r"\bad\s*-?\s*block(?:er|ing)?\b.*\b(?:detected|disable|disabling|whitelist|turn\s+off|pause|support)|\b(?:adblock|ad\s*blocker)\s+detected\b|\bdisabl\w*\s+(?:your\s+)?ad\s*-?\s*block",
          example="Please consider supporting us by disabling your ad blocker", counter="Sales of ad blockers rose last year, the report found.", max_words=40,
          seen="seed 000"),
-    Rule("ad.adblock_heading", "ad", whole_line("Adblock Detected", "Ad Blocker Detected", "AdBlock Detected!"),
-         example="Adblock Detected", counter="Adblock detected on half the devices, the study says.", seen="seed 000"),
     Rule("ad.label", "ad", whole_line(
             "Sponsored Content", "Sponsored", "Sponsored Links", "Sponsored Stories", "Advertisement", "Advertisements",
             "Advertising", "Ad", "Ads", "Paid Content", "Paid Post", "Partner Content", "Promoted", "Promoted Content",
@@ -137,6 +137,9 @@ RULES: tuple[Rule, ...] = (
             "Werbung", "Pubblicità"),
          example="Sponsored Content", counter="Sponsored content is growing fast, advertisers say.", seen="seed 000; common ad slots"),
     # ── navigation, related links, promos ──────────────────────────────────────────────────────
+    Rule("navigation.read_more", "navigation", r"^(?:read\s+(?:more|the\s+full\s+(?:story|article))|continue\s+reading|click\s+here\s+to\s+read|full\s+story)\b.{0,80}$",
+         example="Read More From Original Article Here:", counter="Read more carefully, the judge told the lawyers, and you will see.",
+         max_words=10, seen="seed 000"),
     Rule("navigation.label", "navigation", whole_line(
             "Back to top", "Back to top button", "Top", "Skip to content", "Skip to main content", "Skip to navigation",
             "Menu", "Main menu", "Home", "Search", "Close", "Open", "Toggle navigation", "Next", "Previous", "Next article",
@@ -148,9 +151,6 @@ RULES: tuple[Rule, ...] = (
             "Watch", "Listen", "Listen to this article", "Print", "Print this article", "Email", "Text size", "Font size",
             "Zurück nach oben", "Volver arriba", "Retour en haut"),
          example="Back to top button", counter="He went back to the top of the hill to watch.", seen="seed 000"),
-    Rule("navigation.read_more", "navigation", r"^(?:read\s+(?:more|the\s+full\s+(?:story|article))|continue\s+reading|click\s+here\s+to\s+read|full\s+story)\b.{0,80}$",
-         example="Read More From Original Article Here:", counter="Read more carefully, the judge told the lawyers, and you will see.",
-         max_words=10, seen="seed 000"),
     Rule("related.label", "related", whole_line(
             "Related", "Related Articles", "Related Stories", "Related News", "Related Posts", "Related Content",
             "Related Coverage", "Related Topics", "Related Links", "Related Reading", "More Stories", "More News",
@@ -175,14 +175,14 @@ RULES: tuple[Rule, ...] = (
          example="Follow us on Twitter for the latest news", counter="Follow the money, the investigators said.", max_words=25,
          seen="footers"),
     # ── comments ───────────────────────────────────────────────────────────────────────────────
-    Rule("comments.prompt", "comments",
-         r"\b(?:add\s+your\s+comment|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|having\s+issues\s+with\s+commenting|comments?\s+(?:are|is)\s+(?:moderated|approved|closed)|comments\s+will\s+not\s+appear|join\s+the\s+(?:conversation|discussion)|view\s+comments|show\s+comments|be\s+the\s+first\s+to\s+comment|you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|comment\s+policy|commenting\s+(?:guidelines|policy|rules))\b",
-         example="Please let us know if you're having issues with commenting.",
-         counter="The minister declined to comment on the report.", max_words=90, seen="seeds 003 and 004"),
     Rule("comments.label", "comments", whole_line("Comments", "Comment", "Leave a Reply", "Leave a Comment", "Add a comment",
                                                  "Post a comment", "Discussion", "Reader comments", "Show comments", "Load comments"),
          example="Leave a Reply", counter="Comments from the minister angered the union.", seen="comment forms"),
     # ── widgets ────────────────────────────────────────────────────────────────────────────────
+    Rule("comments.prompt", "comments",
+         r"\b(?:add\s+your\s+comment|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|having\s+issues\s+with\s+commenting|comments?\s+(?:are|is)\s+(?:moderated|approved|closed)|comments\s+will\s+not\s+appear|join\s+the\s+(?:conversation|discussion)|view\s+comments|show\s+comments|be\s+the\s+first\s+to\s+comment|you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|comment\s+policy|commenting\s+(?:guidelines|policy|rules))\b",
+         example="Please let us know if you're having issues with commenting.",
+         counter="The minister declined to comment on the report.", max_words=90, seen="seeds 003 and 004"),
     Rule("widget.chat", "widget", r"\b(?:how\s+can\s+(?:i|we)\s+help(?:\s+you)?(?:\s+today)?\s*\?|chat\s+with\s+us|live\s+chat|start\s+(?:a\s+)?chat|send\s+us\s+a\s+message|we'?re\s+(?:online|offline)|typically\s+replies)",
          example="Hello, I am Adam, how can I help you?", counter="How can I help them, she asked, when the roads are closed?", max_words=20,
          seen="seed 000: chat widget"),
@@ -226,9 +226,11 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "meta.title": ("title", "the first non-empty line of a text input is the title"),
     "meta.title_repeat": ("title", "a line repeating the title"),
     "meta.subtitle": ("subtitle", "a standfirst between the title and the body (set off by a wider gap, followed by a byline or a dateline)"),
-    "caption.repeated_pair": ("caption", "two lines sharing a long opening: the long-then-short caption pair"),
+    "meta.subtitle_description": ("subtitle", "an HTML page's first block when it repeats the page's own description"),
+    "caption.repeated_pair": ("caption", "two nearby lines sharing a long opening, one a caption: the long-then-short caption pair"),
     "caption.title_prefixed": ("caption", "a line that starts with the title and goes on: an image's alt text and caption"),
     "duplicate.paragraph": ("duplicate_paragraph", "an exact repeat of an earlier line"),
+    "duplicate.prefix": ("duplicate_paragraph", "a line whose whole text opens the next line or the one after"),
     "context.footer": ("navigation", "a short line after the last paragraph, once a footer has begun"),
     "context.head": ("navigation", "a short, non-sentence line before the first paragraph"),
 }

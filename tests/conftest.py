@@ -1,0 +1,26 @@
+"""Shared fixtures: paths to the seed corpus and the benchmarks in ../shared (tests may read it)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "corpus" / "seeds"
+SEED_GOLD = SHARED / "corpus" / "seeds.gold.jsonl"
+SAMPLES = ROOT / "cleaner" / "data" / "samples"
+
+needs_shared = pytest.mark.skipif(not SEED_GOLD.exists(), reason="../shared is not beside this checkout")
+
+
+def load_gold() -> list[dict]:
+    return [json.loads(line) for line in SEED_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """No test may reach a hub: load_dataset works on local folders offline."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
