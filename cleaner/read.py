@@ -1,0 +1,771 @@
+"""Read input files into `Article` records, or `Quarantined` ones when the input is bad.
+
+Only this module opens input files. It does not clean anything: a .txt file's raw text is the whole
+file, an .html file's raw is the decoded page, a JSON record's `text` or `html` is taken as given.
+Every problem with the content becomes a `Quarantined` record (stage "read") with one of the check
+ids in `CHECKS`, so the counts add up: each input record is read, or quarantined with a reason.
+
+Formats, by name suffix (case-insensitive, each optionally followed by .gz):
+
+- .txt .text: one text article per file;
+- .html .htm: one HTML article per file;
+- .jsonl .ndjson: one JSON object per line, read as a stream, line by line;
+- .json: one object or a list of objects (a .json file that holds JSON lines, as
+  `datasets.Dataset.to_json` writes them, is read as JSON lines).
+
+Limits come from `CleanerConfig`: a whole file (.txt, .html, .json) is read into memory only up to
+`max_file_bytes`, a .gz stream is never inflated past `max_file_bytes`, and no record's raw content
+is passed on past `max_record_bytes`.
+"""
+from __future__ import annotations
+
+import codecs
+import errno
+import gzip
+import hashlib
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import charset_normalizer
+
+from .config import DEFAULT_CONFIG, CleanerConfig
+from .records import Article, Quarantined, Source, article_id
+
+#: Name suffix -> `Source.format`. A name may add ".gz" to any of them.
+FORMATS = {
+    ".txt": "txt", ".text": "txt",
+    ".html": "html", ".htm": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".json": "json",
+}
+SUFFIXES = tuple(FORMATS) + tuple(suffix + ".gz" for suffix in FORMATS)
+
+#: Every check id this module puts in `Quarantined.checks`, with what it means.
+CHECKS = {
+    "read.unreadable": "the file could not be opened or read (permissions, vanished, a directory)",
+    "read.unsupported_format": "a file given directly whose name has no supported suffix",
+    "read.gzip_error": "a truncated or corrupt .gz file",
+    "read.too_large": "the file, or its decompressed stream, is over config.max_file_bytes",
+    "read.binary": "the bytes look like an image, archive or other binary file",
+    "read.empty_file": "the file is empty or holds only whitespace",
+    "read.record_too_large": "one record is over config.max_record_bytes; it is not parsed",
+    "read.invalid_json": "a JSON line or file that does not parse",
+    "read.not_an_object": "a JSON record that is not an object",
+    "read.no_records": "a JSON list that holds no records",
+    "read.no_text": "a JSON record without a 'text' or 'html' string",
+    "read.wrong_type": "a known JSON field holding the wrong type",
+}
+
+#: Magic numbers of binary files that turn up in scraped folders (thumbnails, PDFs, archives).
+#: PDF starts with ASCII, so it is named here rather than left to the NUL-byte test.
+BINARY_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\x1f\x8b", "gzip archive"),          # a .gz file saved without the .gz suffix
+    (b"\x7fELF", "ELF executable"),
+)
+
+#: Byte-order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+#: Charset labels that browsers read as another encoding (WHATWG Encoding Standard): pages that
+#: declare latin-1 or ASCII are in practice windows-1252, and GB2312 pages use GBK characters.
+CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
+    "gb2312": "gb18030", "gbk": "gb18030",
+}
+
+#: Keys of a JSON record that map onto `Article` fields; all others go to `Article.extra`.
+STRING_FIELDS = ("title", "subtitle", "url", "published", "date", "language", "site_name")
+KNOWN_FIELDS = frozenset(("id", "text", "html", "authors") + STRING_FIELDS)
+
+CHUNK_BYTES = 1 << 20        # read size for hashing, inflating and streaming lines
+SNIFF_BYTES = 8192           # how much of a file the binary test looks at
+META_CHARSET_BYTES = 4096    # where an HTML page must declare its charset to be honoured
+BINARY_RAW_BYTES = 1024      # a binary file keeps only this much raw in its quarantine record
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:+-]+)""", re.IGNORECASE)
+
+
+def iter_input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """The input files under `paths`: files as given, folders walked recursively in sorted order.
+
+    Every path is checked before anything is yielded, so a typo in the last argument fails the
+    run before any output is written. In a folder, names starting with "." are skipped and only
+    names ending with one of `SUFFIXES` are kept; a file given directly is yielded whatever its
+    name (`read_file` quarantines it if it cannot read it). Within a folder, files come before
+    subfolders, each sorted by name (code-point order, the same under every locale). Folders
+    that cannot be listed are yielded as paths, so `read_file` reports them instead of the walk
+    skipping them silently.
+
+    >>> from cleaner import __file__ as pkg
+    >>> samples = Path(pkg).parent / "data" / "samples"
+    >>> next(iter_input_files([samples])).suffix
+    '.txt'
+    >>> iter_input_files(["no/such/folder"])
+    Traceback (most recent call last):
+    FileNotFoundError: [Errno 2] input path does not exist: 'no/such/folder'
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise FileNotFoundError(errno.ENOENT, "input path does not exist", str(root))
+    return _walk(roots)
+
+
+def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG) -> Iterator[Article | Quarantined]:
+    """The records of one input file; every problem with it becomes a `Quarantined` record.
+
+    Never raises for what is in the file, nor for a file that cannot be read. `Source.sha256` is the
+    hash of the bytes on disk (compressed, for .gz), computed in a first pass so that a streamed
+    JSONL file can stamp it on its first record.
+
+    >>> from cleaner import __file__ as pkg
+    >>> sample = next(iter_input_files([Path(pkg).parent / "data" / "samples"]))
+    >>> [(type(r).__name__, r.content_type, r.source.index) for r in read_file(sample)]
+    [('Article', 'text', 1)]
+    """
+    path = Path(path)
+    fmt = _format_of(path.name)
+    try:
+        sha = _sha256_file(path)
+    except OSError as error:
+        source = Source(str(path), "", 1, fmt or "unknown")
+        yield _quarantine(source, "read.unreadable", f"cannot read file: {error}", "", config)
+        return
+    if fmt is None:
+        source = Source(str(path), sha, 1, "unknown")
+        reason = f"unsupported file type {path.name!r} (expected one of {', '.join(FORMATS)}, optionally .gz)"
+        yield _quarantine(source, "read.unsupported_format", reason, "", config)
+    elif fmt == "jsonl":
+        yield from _read_jsonl(path, sha, config)
+    else:
+        yield from _read_whole(path, sha, fmt, config)
+
+
+def read_inputs(paths: Iterable[str | os.PathLike],
+                config: CleanerConfig = DEFAULT_CONFIG) -> Iterator[Article | Quarantined]:
+    """The records of every input file under `paths`, in `iter_input_files` order.
+
+    A path that does not exist raises `FileNotFoundError` here, at the call, not on first use.
+
+    >>> from cleaner import __file__ as pkg
+    >>> records = list(read_inputs([Path(pkg).parent / "data" / "samples"]))
+    >>> all(isinstance(r, Article) for r in records), len({r.id for r in records}) == len(records)
+    (True, True)
+    """
+    files = iter_input_files(paths)
+    return (record for path in files for record in read_file(path, config))
+
+
+# --- walking -------------------------------------------------------------------------------------
+
+def _walk(roots: list[Path]) -> Iterator[Path]:
+    """Yield each root that is a file, and the supported files under each root that is a folder."""
+    for root in roots:
+        if not root.is_dir():
+            yield root
+            continue
+        failed: list[OSError] = []
+        for folder, subfolders, names in os.walk(root, onerror=failed.append):
+            yield from (Path(error.filename) for error in failed)
+            failed.clear()
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            for name in sorted(names):
+                if not name.startswith(".") and _format_of(name) is not None:
+                    yield Path(folder) / name
+        yield from (Path(error.filename) for error in failed)
+
+
+def _format_of(name: str) -> str | None:
+    """The `Source.format` for a file name, or None when the suffix is not supported.
+
+    >>> _format_of("feed.NDJSON.gz"), _format_of("page.htm"), _format_of("notes.md")
+    ('jsonl', 'html', None)
+    """
+    name = name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return FORMATS.get(os.path.splitext(name)[1])
+
+
+def _is_gzip(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
+def _open(path: Path):
+    """A binary stream of the file's content, inflated on the fly for .gz."""
+    return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")
+
+
+def _sha256_file(path: Path) -> str:
+    """Hex sha256 of the bytes on disk, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- whole files: .txt, .html, .json ----------------------------------------------------------------
+
+class _Unreadable(Exception):
+    """A whole file that cannot be taken in: the check, the reason and what was read of it."""
+
+    def __init__(self, check: str, reason: str, head: bytes = b""):
+        super().__init__(reason)
+        self.check, self.reason, self.head = check, reason, head
+
+
+def _read_bytes(path: Path, config: CleanerConfig) -> bytes:
+    """The file's content, inflated for .gz, in chunks and never past `config.max_file_bytes`."""
+    cap = config.max_file_bytes
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with _open(path) as stream:
+            if not _is_gzip(path):
+                size = os.fstat(stream.fileno()).st_size
+                if size > cap:
+                    raise _Unreadable("read.too_large", f"file is {size} bytes, over the limit of {cap}",
+                                      stream.read(config.max_record_bytes))
+            while total <= cap:
+                chunk = stream.read(min(CHUNK_BYTES, cap + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+    except EOFError as error:
+        raise _Unreadable("read.gzip_error", f"truncated gzip: {error}", b"".join(chunks)) from error
+    except (gzip.BadGzipFile, zlib.error) as error:
+        raise _Unreadable("read.gzip_error", f"corrupt gzip: {error}", b"".join(chunks)) from error
+    except OSError as error:
+        raise _Unreadable("read.unreadable", f"cannot read file: {error}") from error
+    data = b"".join(chunks)
+    if total > cap:
+        raise _Unreadable("read.too_large", f"decompressed size exceeds {cap} bytes", data)
+    return data
+
+
+def _read_whole(path: Path, sha: str, fmt: str, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+    """The records of a file read whole: one article for .txt/.html, one or more for .json."""
+    source = Source(str(path), sha, 1, fmt)
+    try:
+        data = _read_bytes(path, config)
+    except _Unreadable as problem:
+        yield _quarantine(source, problem.check, problem.reason, _bytes_text(problem.head, config), config)
+        return
+    kind = _binary_kind(data)
+    if kind:
+        raw = _bytes_text(data[:BINARY_RAW_BYTES], config)
+        yield _quarantine(source, "read.binary", f"binary content (looks like {kind})", raw, config)
+        return
+    if fmt != "json" and len(data) > config.max_record_bytes:
+        reason = f"record is {len(data)} bytes, over the limit of {config.max_record_bytes}"
+        yield _quarantine(source, "read.record_too_large", reason, _bytes_text(data, config), config)
+        return
+    text, encoding = _decode(data, html=fmt == "html")
+    if not text.strip():
+        yield _quarantine(source, "read.empty_file", "empty file", text, config)
+        return
+    if fmt == "json":
+        yield from _json_records(source, text, encoding, config)
+        return
+    extra = {} if encoding == "utf-8" else {"encoding": encoding}
+    yield Article(id=article_id(source, text), source=source, raw=text,
+                  content_type="html" if fmt == "html" else "text", extra=extra)
+
+
+def _json_records(source: Source, text: str, encoding: str,
+                  config: CleanerConfig) -> Iterator[Article | Quarantined]:
+    """The records of a .json file: one object, a list of objects, or JSON lines."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data":
+            yield from _json_lines_of_text(source, text, encoding, config)
+        else:
+            yield _quarantine(source, "read.invalid_json", f"invalid JSON: {error}", text, config)
+        return
+    except (ValueError, RecursionError) as error:
+        yield _quarantine(source, "read.invalid_json", f"invalid JSON: {_json_error(error)}", text, config)
+        return
+    if isinstance(value, dict):
+        yield _record(value, source, encoding, config, text)
+    elif isinstance(value, list):
+        if not value:
+            yield _quarantine(source, "read.no_records", "JSON list holds no records", text, config)
+        for index, item in enumerate(value, 1):
+            yield _record(item, _at(source, index), encoding, config)
+    else:
+        reason = f"JSON holds {_json_type(value)}, not an object or a list of objects"
+        yield _quarantine(source, "read.not_an_object", reason, text, config)
+
+
+def _json_lines_of_text(source: Source, text: str, encoding: str,
+                        config: CleanerConfig) -> Iterator[Article | Quarantined]:
+    """The records of a .json file that turned out to hold one object per line."""
+    source = Source(source.path, source.sha256, 1, "jsonl")
+    for number, line in enumerate(text.split("\n"), 1):
+        size = len(line.encode("utf-8", "surrogatepass"))
+        if size > config.max_record_bytes:
+            yield _too_large_record(_at(source, number), size, line, config)
+            continue
+        record = _line_record(_at(source, number), line, encoding, config)
+        if record is not None:
+            yield record
+
+
+# --- JSON lines, streamed -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of a streamed file: its bytes (only the first `max_record_bytes` when longer)."""
+
+    number: int
+    data: bytes
+    size: int                  # the whole line's size in bytes, without its newline
+    encoding: str | None       # set when the stream was transcoded to UTF-8 from a BOM's encoding
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """Why a streamed file could not be read on, and the line number where it stopped."""
+
+    number: int
+    check: str
+    reason: str
+    head: bytes = b""
+
+
+def _read_jsonl(path: Path, sha: str, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+    """The records of a JSON-lines file, read as a stream one line at a time.
+
+    A .gz file that turns out truncated or corrupt, or that inflates past `max_file_bytes`, keeps
+    the records read before the problem and adds one quarantine record at the line where reading
+    stopped. The records cannot be taken back: they were streamed on before the problem showed,
+    and gzip checks its CRC only at the end of the stream. Truncation, the common case (an
+    interrupted download or copy), leaves those earlier lines intact.
+    """
+    source = Source(str(path), sha, 1, "jsonl")
+    produced = False
+    for item in _lines(path, config):
+        if isinstance(item, _Stop):
+            raw = _bytes_text(item.head, config)
+            yield _quarantine(_at(source, item.number), item.check, item.reason, raw, config)
+            return
+        line_source = _at(source, item.number)
+        if item.size > config.max_record_bytes:
+            yield _too_large_record(line_source, item.size, _bytes_text(item.data, config), config)
+            produced = True
+            continue
+        if item.encoding is None:
+            text, encoding = _decode_line(item.data)
+        else:
+            text, encoding = item.data.decode("utf-8"), item.encoding
+        record = _line_record(line_source, text, encoding, config)
+        if record is not None:
+            produced = True
+            yield record
+    if not produced:
+        yield _quarantine(source, "read.empty_file", "empty file", "", config)
+
+
+def _lines(path: Path, config: CleanerConfig) -> Iterator[_Line | _Stop]:
+    """The lines of a file as bytes, in bounded memory, ending with a `_Stop` if it cannot be read on.
+
+    A line longer than `max_record_bytes` keeps only its head; the rest is counted and skipped.
+    A file starting with a UTF-16/32 byte-order mark is transcoded to UTF-8 on the fly, since its
+    newlines are not single bytes.
+    """
+    limit = config.max_record_bytes
+    cap = config.max_file_bytes if _is_gzip(path) else None
+    number, total, oversize = 0, 0, -1       # oversize: size so far of a line past the limit
+    line, head = bytearray(), b""
+    decoder, encoding = None, None
+    try:
+        with _open(path) as stream:
+            first = True
+            while True:
+                chunk = stream.read(CHUNK_BYTES)
+                total += len(chunk)
+                if cap is not None and total > cap:
+                    yield _Stop(number + 1, "read.too_large", f"decompressed size exceeds {cap} bytes",
+                                bytes(line))
+                    return
+                eof = not chunk
+                if first:
+                    first = False
+                    kind = _binary_kind(chunk)
+                    if kind:
+                        yield _Stop(1, "read.binary", f"binary content (looks like {kind})",
+                                    chunk[:BINARY_RAW_BYTES])
+                        return
+                    bom_encoding, bom = _bom(chunk)
+                    chunk = chunk[len(bom):]
+                    if bom_encoding != "utf-8" and bom_encoding is not None:
+                        encoding = bom_encoding
+                        decoder = codecs.getincrementaldecoder(encoding)("replace")
+                        decoder.decode(bom)    # let it learn the byte order
+                if decoder is not None:
+                    chunk = decoder.decode(chunk, final=eof).encode("utf-8")
+                start = 0
+                while True:
+                    newline = chunk.find(b"\n", start)
+                    piece = chunk[start:] if newline < 0 else chunk[start:newline]
+                    if oversize >= 0:
+                        oversize += len(piece)
+                    else:
+                        line += piece
+                        if len(line) > limit:
+                            oversize, head = len(line), bytes(line[:limit])
+                            line.clear()
+                    if newline < 0:
+                        break
+                    number += 1
+                    yield _finished_line(number, line, head, oversize, encoding)
+                    line.clear()
+                    oversize = -1
+                    start = newline + 1
+                if eof:
+                    if line or oversize >= 0:
+                        yield _finished_line(number + 1, line, head, oversize, encoding)
+                    return
+    except EOFError as error:
+        yield _Stop(number + 1, "read.gzip_error", f"truncated gzip: {error}", bytes(line))
+    except (gzip.BadGzipFile, zlib.error) as error:
+        yield _Stop(number + 1, "read.gzip_error", f"corrupt gzip: {error}", bytes(line))
+    except OSError as error:
+        yield _Stop(number + 1, "read.unreadable", f"cannot read file: {error}", bytes(line))
+
+
+def _finished_line(number: int, line: bytearray, head: bytes, oversize: int, encoding: str | None) -> _Line:
+    if oversize >= 0:
+        return _Line(number, head, oversize, encoding)
+    data = bytes(line).rstrip(b"\r")
+    return _Line(number, data, len(data), encoding)
+
+
+def _too_large_record(source: Source, size: int, raw: str, config: CleanerConfig) -> Quarantined:
+    reason = f"record is {size} bytes, over the limit of {config.max_record_bytes}"
+    return _quarantine(source, "read.record_too_large", reason, raw, config)
+
+
+def _line_record(source: Source, text: str, encoding: str,
+                 config: CleanerConfig) -> Article | Quarantined | None:
+    """The record on one JSON line, or None for a blank line (blank lines are not records)."""
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        return _quarantine(source, "read.invalid_json", f"invalid JSON: {_json_error(error)}", text, config)
+    return _record(value, source, encoding, config, text)
+
+
+# --- one JSON record ----------------------------------------------------------------------------
+
+def _record(value: object, source: Source, encoding: str, config: CleanerConfig,
+            raw: str | None = None) -> Article | Quarantined:
+    """An `Article` from one decoded JSON value, or a `Quarantined` naming every field that is wrong.
+
+    A field set to null counts as absent. An `html` string is preferred over `text` for the raw
+    content (the `text` is kept in `extra`), unless the `html` is blank and the `text` is not:
+    scrapers write `"html": ""` when they did not keep the page.
+
+    >>> src = Source("feed.jsonl", "0" * 64, 3, "jsonl")
+    >>> _record({"text": "Body", "title": 7}, src, "utf-8", DEFAULT_CONFIG).message
+    "feed.jsonl:3: 'title' is not a string (got a number)"
+    >>> a = _record({"html": "<p>Hi</p>", "text": "Hi", "tags": ["x"]}, src, "utf-8", DEFAULT_CONFIG)
+    >>> a.content_type, a.raw, a.extra
+    ('html', '<p>Hi</p>', {'tags': ['x'], 'text': 'Hi'})
+    """
+    if raw is None:
+        raw = _json_text(value)
+    if not isinstance(value, dict):
+        reason = f"record is {_json_type(value)}, not an object"
+        return _quarantine(source, "read.not_an_object", reason, raw, config)
+    problems = [(f"'{name}' is not a string (got {_json_type(value[name])})")
+                for name in ("text", "html") + STRING_FIELDS
+                if value.get(name) is not None and not isinstance(value[name], str)]
+    authors = value.get("authors")
+    if isinstance(authors, str):
+        authors = [authors]
+    elif authors is None:
+        authors = []
+    elif not (isinstance(authors, list) and all(isinstance(a, str) for a in authors)):
+        problems.append(f"'authors' is not a string or a list of strings (got {_json_type(authors)})")
+    given = value.get("id")
+    if given is not None and (isinstance(given, bool) or not isinstance(given, (str, int))):
+        problems.append(f"'id' is not a string or an integer (got {_json_type(given)})")
+    if problems:
+        return Quarantined(source=source, stage="read", checks=["read.wrong_type"] * len(problems),
+                           reasons=problems, raw=_truncate(raw, config.max_record_bytes))
+    text, html = value.get("text"), value.get("html")
+    if text is None and html is None:
+        return _quarantine(source, "read.no_text", "no 'text' or 'html' field", raw, config)
+
+    extra = {key: item for key, item in value.items() if key not in KNOWN_FIELDS}
+    if html is not None and (html.strip() or text is None or not text.strip()):
+        content, content_type = html, "html"
+        if text is not None:
+            extra["text"] = text
+    else:
+        content, content_type = text, "text"
+        if html is not None:
+            extra["html"] = html
+    size = len(content) if len(content) * 4 <= config.max_record_bytes else _utf8_size(content)
+    if size > config.max_record_bytes:
+        return _too_large_record(source, size, raw, config)
+    published = value.get("published")
+    if published is None:
+        published = value.get("date")
+    elif value.get("date") is not None:
+        extra["date"] = value["date"]
+    if encoding != "utf-8":
+        extra.setdefault("encoding", encoding)
+    return Article(
+        id=article_id(source, content, given=None if given is None else str(given)),
+        source=source, raw=content, content_type=content_type,
+        title=value.get("title"), subtitle=value.get("subtitle"), authors=authors,
+        published=published, url=value.get("url"), site_name=value.get("site_name"),
+        language=value.get("language"), extra=extra,
+    )
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a decoded value's type, for messages.
+
+    >>> _json_type({}), _json_type([1]), _json_type(True), _json_type(2.5), _json_type(None)
+    ('an object', 'an array', 'a boolean', 'a number', 'null')
+    """
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "null"
+
+
+def _json_text(value: object) -> str:
+    """A JSON value written back as text, for the raw of a quarantined record."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return repr(value)
+
+
+def _json_error(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return str(error)
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+def _bom(data: bytes) -> tuple[str | None, bytes]:
+    """The encoding a byte-order mark at the start of `data` names, and the mark itself.
+
+    >>> _bom("\\ufeffhi".encode("utf-16-le")), _bom(b"hi")
+    (('utf-16', b'\\xff\\xfe'), (None, b''))
+    """
+    for mark, encoding in BOMS:
+        if data.startswith(mark):
+            return encoding, mark
+    return None, b""
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What the start of `data` looks like when it is not text, else None.
+
+    NUL bytes are normal in UTF-16/32 text, so a file with such a byte-order mark is not binary.
+
+    >>> _binary_kind(b"\\x89PNG\\r\\n\\x1a\\n..."), _binary_kind(b"a\\x00b"), _binary_kind(b"plain")
+    ('PNG image', 'NUL bytes', None)
+    >>> _binary_kind("\\ufeffhi".encode("utf-16-le")) is None
+    True
+    """
+    for magic, name in BINARY_SIGNATURES:
+        if data.startswith(magic):
+            return name
+    if b"\x00" in data[:SNIFF_BYTES] and _bom(data)[0] in (None, "utf-8"):
+        return "NUL bytes"
+    return None
+
+
+def _decode(data: bytes, html: bool = False) -> tuple[str, str]:
+    """Decode a whole file's bytes; return the text and the encoding used.
+
+    In order: a byte-order mark; UTF-8; for HTML, a charset declared in the first 4 KB; line by
+    line (UTF-8 else cp1252) when some lines are UTF-8 and others are not; charset-normalizer's
+    guess; cp1252, or latin-1 when cp1252 cannot decode every byte. A wrong guess leaves mojibake
+    that the repair stage (ftfy) can often undo, which is why nothing here replaces characters
+    unless the encoding itself says so.
+
+    >>> _decode("Caf\\u00e9".encode("utf-16"))
+    ('Café', 'utf-16')
+    >>> _decode(b"\\xef\\xbb\\xbfCaf\\xc3\\xa9")
+    ('Café', 'utf-8')
+    >>> _decode("Caf\\u00e9 cr\\u00e8me\\n".encode() + "d\\u00e9j\\u00e0 vu\\n".encode("cp1252"))
+    ('Café crème\\ndéjà vu\\n', 'utf-8+cp1252')
+    """
+    encoding, bom = _bom(data)
+    if encoding is not None and encoding != "utf-8":
+        return data[len(bom):].decode(encoding, "replace"), encoding
+    data = data[len(bom):]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data[:META_CHARSET_BYTES]) if html else None
+    if declared == "cp1252":
+        return _decode_cp1252(data)
+    if declared is not None:
+        return data.decode(declared, "replace"), declared
+    lines = data.split(b"\n")
+    if any(not line.isascii() and _is_utf8(line) for line in lines):
+        return _decode_lines(lines)
+    return _detect(data)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The Python codec for the charset an HTML head declares, if it is a usable one.
+
+    A declared UTF-8 (the bytes are not UTF-8, or we would not be asking) or UTF-16/32 (HTML that
+    is parsed as ASCII-compatible bytes cannot be UTF-16) is ignored, as browsers do.
+
+    >>> _declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
+    'cp1252'
+    >>> _declared_charset(b'<meta charset="koi8-r">'), _declared_charset(b'<meta charset="utf-8">')
+    ('koi8-r', None)
+    """
+    match = _META_CHARSET.search(head)
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    try:
+        name = codecs.lookup(CHARSET_ALIASES.get(label, label)).name
+    except LookupError:
+        return None
+    return None if name.startswith(("utf-8", "utf-16", "utf-32")) else name
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """Decode bytes of unknown legacy encoding with charset-normalizer's best guess.
+
+    charset-normalizer scores Western code pages alike on short texts and then picks one by name
+    (cp1250 before cp1252), which turns "déjà" into "déjŕ". When cp1252 scores as well as the
+    best guess, it wins: it is the web's common legacy encoding and the one ftfy's repairs assume.
+    """
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return _decode_cp1252(data)
+    tied = [m for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence]
+    if any("cp1252" in m.could_be_from_charset for m in tied):
+        return _decode_cp1252(data)
+    return str(best), best.encoding
+
+
+def _decode_cp1252(data: bytes) -> tuple[str, str]:
+    """cp1252, or latin-1 for bytes with no cp1252 character (which keeps every byte).
+
+    >>> _decode_cp1252(b"\\x93hi\\x94"), _decode_cp1252(b"\\x81")
+    (('“hi”', 'cp1252'), ('\\x81', 'latin-1'))
+    """
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _decode_line(line: bytes) -> tuple[str, str]:
+    """One line of a file mixing encodings: UTF-8, else cp1252 (or latin-1).
+
+    >>> _decode_line("é".encode()), _decode_line("é".encode("cp1252"))
+    (('é', 'utf-8'), ('é', 'cp1252'))
+    """
+    try:
+        return line.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _decode_cp1252(line)
+
+
+def _decode_lines(lines: list[bytes]) -> tuple[str, str]:
+    """Decode each line on its own; the encoding is the ones used, joined by "+"."""
+    texts, used = [], []
+    for line in lines:
+        text, encoding = _decode_line(line)
+        texts.append(text)
+        if encoding not in used:
+            used.append(encoding)
+    return "\n".join(texts), "+".join(used)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# --- quarantine ----------------------------------------------------------------------------------
+
+def _quarantine(source: Source, check: str, reason: str, raw: str, config: CleanerConfig) -> Quarantined:
+    return Quarantined(source=source, stage="read", checks=[check], reasons=[reason],
+                       raw=_truncate(raw, config.max_record_bytes))
+
+
+def _at(source: Source, index: int) -> Source:
+    return Source(source.path, source.sha256, index, source.format)
+
+
+def _bytes_text(data: bytes, config: CleanerConfig) -> str:
+    """Bytes that could not be read as a record, as text for a quarantine record's raw.
+
+    Bytes that are not UTF-8 are written as escapes, so nothing is lost or invented.
+
+    >>> _bytes_text(b"ok \\xe9", DEFAULT_CONFIG)
+    'ok \\\\xe9'
+    """
+    return _truncate(data[:config.max_record_bytes].decode("utf-8", "backslashreplace"), config.max_record_bytes)
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, never inside a character.
+
+    >>> _truncate("déjà", 3), _truncate("déjà", 100)
+    ('dé', 'déjà')
+    """
+    if len(text) * 4 <= limit:
+        return text
+    return text.encode("utf-8", "surrogatepass")[:limit].decode("utf-8", "ignore")
