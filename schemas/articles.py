@@ -1,0 +1,284 @@
+"""What a published article is: the pandera contract every row of a validation batch must meet.
+
+The frame has one row per `Article` (built by `cleaner.validate.articles_frame`). Each named check
+below is one clause of the contract; `cleaner.validate` turns its failure cases into per-record
+quarantine reasons. The checks are vectorised (`Series.str`), and every pattern is written in the
+subset of regex syntax that Python's `re` and RE2 read the same way, so pandas runs them in pyarrow
+when the column is Arrow-backed: a batch of thousands of articles validates in milliseconds.
+
+The contract is a safety net, not the cleaner: the cleaner's own rules live in `cleaner/rules.py`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import sys
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from ftfy.badness import BADNESS_RE
+from pandera.typing import Series
+
+from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+
+#: Phrases that never belong in a published story body, each with where it may stand: "anywhere"
+#: (substring, case-sensitive) or "line" (only as a line of its own). Only unmistakable leftovers
+#: go here: ad-block walls, widget labels, photo credits in wire-agency form. "Related Articles" is
+#: matched as a whole line only, because a sentence may well mention related articles.
+BOILERPLATE_PHRASES: tuple[tuple[str, str], ...] = (
+    ("Adblock Detected", "anywhere"),                           # ad-block wall
+    ("disabling your ad blocker", "anywhere"),                  # ad-block wall, body of the plea
+    ("Back to top button", "anywhere"),                         # WordPress theme widget label
+    ("Sponsored Content", "anywhere"),                          # native-ad block heading
+    ("Related Articles", "line"),                               # related-links block heading
+    ("Add your comment by filling out the form", "anywhere"),   # comment form prompt
+    ("(Photo by ", "anywhere"),                                 # Getty/AFP photo credit
+    ("via Getty Images)", "anywhere"),                          # Getty photo credit tail
+    ("(AP Photo/", "anywhere"),                                 # Associated Press photo credit
+)
+
+#: Characters a field may not contain: C0 controls except tab and newline, and DEL. (C1 controls,
+#: U+0080-U+009F, are a mis-decoding, so ftfy's mojibake test reports them.) Carriage returns are
+#: included: the repair stage normalises line ends, so a `\r` left over is a stage's bug.
+CONTROL_CHARS_PATTERN = r"[\x00-\x08\x0b-\x1f\x7f]"
+
+#: A field may hold this many U+FFFD replacement characters: a stray one is a lost byte in the
+#: source and not worth a record; more says the input was decoded with the wrong codec.
+MAX_REPLACEMENT_CHARS = 3
+
+#: The text fields the character-level checks (control characters, U+FFFD, mojibake) look at.
+TEXT_FIELDS = ("title", "subtitle", "text")
+
+_DATE = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]{1,9})?)?"
+_ZONE = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])"
+#: `published`: an ISO 8601 calendar date, optionally with a `T` time and a zone (`2024-03-01`,
+#: `2024-03-01T09:30`, `2024-03-01T09:30:00.123+01:00`). The day must exist in its month.
+PUBLISHED_PATTERN = rf"{_DATE}(?:T{_TIME}{_ZONE}?)?"
+
+_HOST_CHAR = r"[^\x00-\x20\x7f/\\?#@:\[\]<>\"]"
+#: `url`: http or https, an optional user, a host (a name, which may be non-ASCII, or a bracketed
+#: IPv6 address), an optional port, then any path/query/fragment without spaces or controls.
+URL_PATTERN = (
+    r"(?i:https?)://"
+    r"(?:[^\x00-\x20\x7f/?#@]+@)?"
+    rf"(?:[^\x00-\x20\x7f/\\?#@:\[\]<>\".]{_HOST_CHAR}*|\[[0-9A-Fa-f:.]+\])"
+    r"(?::[0-9]{1,5})?"
+    r"(?:[/?#][^\x00-\x20\x7f]*)?"
+)
+
+
+def _phrase_regex(phrase: str, where: str) -> str:
+    """A regex for one boilerplate phrase, in syntax both `re` and RE2 accept.
+
+    >>> _phrase_regex("(AP Photo/", "anywhere")
+    '\\\\(AP Photo/'
+    >>> bool(re.search(_phrase_regex("Related Articles", "line"), "x\\n Related Articles\\ny"))
+    True
+    """
+    text = re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", phrase)
+    if where == "line":
+        return rf"(?:\A|\n)[ \t]*{text}[ \t]*(?:\n|\Z)"
+    if where == "anywhere":
+        return text
+    raise ValueError(f"unknown place {where!r} for boilerplate phrase {phrase!r}")
+
+
+BOILERPLATE_PATTERN = "|".join(f"(?:{_phrase_regex(p, w)})" for p, w in BOILERPLATE_PHRASES)
+_BOILERPLATE_RE = re.compile("|".join(f"({_phrase_regex(p, w)})" for p, w in BOILERPLATE_PHRASES))
+
+
+def find_boilerplate(text: str) -> str | None:
+    """The first boilerplate phrase of `BOILERPLATE_PHRASES` in `text`, or None.
+
+    >>> find_boilerplate("Great story. (AP Photo/Jane Doe)")
+    '(AP Photo/'
+    >>> find_boilerplate("We read the related articles too.") is None
+    True
+    """
+    m = _BOILERPLATE_RE.search(text)
+    return None if m is None else BOILERPLATE_PHRASES[m.lastindex - 1][0]
+
+
+def _char_class(predicate) -> str:
+    """Every code point for which `predicate` holds, as one explicit regex class of literal ranges."""
+    ranges: list[list[int]] = []
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF or not predicate(chr(cp)):
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+
+    def lit(cp: int) -> str:
+        ch = chr(cp)
+        if cp < 0x20 or cp == 0x7F:
+            return f"\\x{cp:02x}"
+        return "\\" + ch if ch in "\\]^-[" else ch
+
+    return "[" + "".join(lit(a) if a == b else f"{lit(a)}-{lit(b)}" for a, b in ranges) + "]"
+
+
+@functools.cache
+def mojibake_pattern() -> str:
+    """ftfy's `BADNESS_RE` (what `ftfy.badness.is_bad` searches) rewritten so RE2 reads it as `re` does.
+
+    `is_bad` over a batch costs about a millisecond per article in Python's `re`, too slow for
+    millions of records. The rewrite drops the verbose-mode spacing and comments and spells `\\s`
+    and `\\w` as explicit classes of the code points Python counts as space and word characters
+    (RE2's are ASCII-only); pandas then runs it in pyarrow. `tests/test_validate.py` checks that it
+    agrees with `is_bad`. Built once, on first use (enumerating code points takes ~0.1 s).
+
+    >>> bool(re.search(mojibake_pattern(), "cafÃ© au lait")), bool(re.search(mojibake_pattern(), "café"))
+    (True, False)
+    """
+    src, out, i, in_class, class_start = BADNESS_RE.pattern, [], 0, False, False
+    expand = {"s": lambda: _char_class(str.isspace), "w": lambda: _char_class(lambda c: c.isalnum() or c == "_")}
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\":
+            nxt = src[i + 1]
+            if nxt in expand:
+                if in_class:
+                    raise ValueError(f"cannot rewrite \\{nxt} inside a class of ftfy's BADNESS_RE")
+                out.append(expand[nxt]())
+            elif nxt.isalpha() and nxt not in "x":
+                raise ValueError(f"unexpected escape \\{nxt} in ftfy's BADNESS_RE")
+            else:
+                out.append(src[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            out.append(ch)
+            in_class = not (ch == "]" and not class_start)
+            class_start = False
+        elif ch == "[":
+            out.append("[^" if src[i + 1] == "^" else "[")
+            i += src[i + 1] == "^"
+            in_class = class_start = True
+        elif ch == "#":
+            while i < len(src) and src[i] != "\n":
+                i += 1
+        elif not ch.isspace():
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def find_mojibake(text: str) -> str | None:
+    """The first stretch of `text` that ftfy takes for mojibake, or None.
+
+    >>> find_mojibake("Itâ€™s here")
+    'â€'
+    """
+    m = BADNESS_RE.search(text)
+    return None if m is None else m.group()
+
+
+def _is_str_list(value: object) -> bool:
+    """A list (or tuple, or 1-d array as read back from Parquet) of strings only."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist() if value.ndim == 1 else None
+    return isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value)
+
+
+class ArticleSchema(pa.DataFrameModel):
+    """A batch of articles ready to publish, one row per `Article`.
+
+    Use `article_schema(config)` to get the contract for a given config; this class is the one for
+    `DEFAULT_CONFIG`. Ids are unique within the batch; repeats across batches are the dedup stage's job.
+    """
+
+    _min_body_words = DEFAULT_CONFIG.min_body_words
+
+    id: Series[str] = pa.Field(description="Stable article id; unique within the batch (check id_unique).")
+    title: Series[str] = pa.Field(description="Clean headline; not blank (check title_not_empty).")
+    subtitle: Series[str] = pa.Field(nullable=True, description="Standfirst or dek, when the input had one.")
+    authors: Series[object] = pa.Field(description="Author names, a list of strings (may be empty).")
+    published: Series[str] = pa.Field(
+        nullable=True, description="Publication date: ISO `YYYY-MM-DD` or ISO datetime (check published_is_iso_date).")
+    url: Series[str] = pa.Field(nullable=True, description="Canonical http(s) URL with a host (check url_valid).")
+    site_name: Series[str] = pa.Field(nullable=True, description="Publisher or site name, when known.")
+    language: Series[str] = pa.Field(nullable=True, description="Language code of the body, when known.")
+    text: Series[str] = pa.Field(
+        description="Clean body, paragraphs joined by a blank line; no boilerplate, mojibake or controls left.")
+    n_words: Series[int] = pa.Field(
+        description="Whitespace-separated words in `text`; at least config.min_body_words (check body_long_enough).")
+    source_path: Series[str] = pa.Field(description="Path of the input file the article came from.")
+
+    class Config:
+        name = "articles"
+        description = "One row per article of a validation batch: the contract a published article meets."
+        strict = True
+        coerce = False
+
+    @pa.check("id")
+    def id_unique(cls, s: pd.Series) -> pd.Series:
+        """The first row with an id passes; later rows with the same id fail."""
+        return ~s.duplicated(keep="first")
+
+    @pa.check("title")
+    def title_not_empty(cls, s: pd.Series) -> pd.Series:
+        return s.str.strip().str.len().fillna(0) > 0
+
+    @pa.check("authors")
+    def authors_are_strings(cls, s: pd.Series) -> pd.Series:
+        return s.map(_is_str_list).astype(bool)
+
+    @pa.check("published")
+    def published_is_iso_date(cls, s: pd.Series) -> pd.Series:
+        shaped = s.str.fullmatch(PUBLISHED_PATTERN, na=False)
+        real_day = pd.to_datetime(s.str.slice(0, 10).where(shaped), format="%Y-%m-%d", errors="coerce").notna()
+        return shaped & real_day
+
+    @pa.check("url")
+    def url_valid(cls, s: pd.Series) -> pd.Series:
+        return s.str.fullmatch(URL_PATTERN, na=False)
+
+    @pa.check("text")
+    def no_boilerplate_left(cls, s: pd.Series) -> pd.Series:
+        return ~s.str.contains(BOILERPLATE_PATTERN, na=False)
+
+    @pa.check(*TEXT_FIELDS)
+    def no_mojibake_left(cls, s: pd.Series) -> pd.Series:
+        return ~s.str.contains(mojibake_pattern(), na=False)
+
+    @pa.check(*TEXT_FIELDS)
+    def no_control_chars(cls, s: pd.Series) -> pd.Series:
+        return ~s.str.contains(CONTROL_CHARS_PATTERN, na=False)
+
+    @pa.check(*TEXT_FIELDS)
+    def no_undecodable_chars(cls, s: pd.Series) -> pd.Series:
+        return s.str.count("\ufffd").fillna(0) <= MAX_REPLACEMENT_CHARS
+
+    @pa.check("n_words")
+    def body_long_enough(cls, s: pd.Series) -> pd.Series:
+        return s >= cls._min_body_words
+
+
+#: Every named check of `ArticleSchema`, the names quarantine entries carry.
+ARTICLE_CHECKS = (
+    "id_unique", "title_not_empty", "authors_are_strings", "published_is_iso_date", "url_valid",
+    "no_boilerplate_left", "no_mojibake_left", "no_control_chars", "no_undecodable_chars", "body_long_enough",
+)
+
+
+@functools.cache
+def _schema_for(min_body_words: int) -> type[ArticleSchema]:
+    if min_body_words == ArticleSchema._min_body_words:
+        return ArticleSchema
+    return type("ArticleSchema", (ArticleSchema,), {
+        "__doc__": ArticleSchema.__doc__, "__module__": __name__, "_min_body_words": min_body_words})
+
+
+def article_schema(config: CleanerConfig = DEFAULT_CONFIG) -> type[ArticleSchema]:
+    """The article contract for `config`: `ArticleSchema` with its minimum body length.
+
+    >>> article_schema(CleanerConfig(min_body_words=5))._min_body_words
+    5
+    >>> article_schema() is ArticleSchema
+    True
+    """
+    return _schema_for(config.min_body_words)
