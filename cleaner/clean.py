@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from cleaner.classify import Label, Line, classify, segment
+from cleaner.classify import Label, Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.records import Article, Removal
 from cleaner.repair import repair
@@ -110,5 +110,18 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
         if text:
             lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
             pre.append(Label(block.category, block.rule) if block.category else None)
+    _mark_description(lines, pre, doc.description, article.title)
     labels = classify(lines, title=article.title, title_is_first_line=article.title is None, pre=pre)
     return assemble(article, lines, labels)
+
+
+def _mark_description(lines: list[Line], pre: list[Label | None], description: str | None,
+                      title: str | None) -> None:
+    """The standfirst of a page: its first free block, when it says exactly what the page's own
+    description says and the story goes on after it."""
+    if not description:
+        return
+    key, ntitle = norm(repair(description)), norm(title or "")
+    free = [i for i, lab in enumerate(pre) if lab is None and norm(lines[i].text) != ntitle]
+    if len(free) >= 2 and key and norm(lines[free[0]].text) == key:
+        pre[free[0]] = Label("subtitle", "meta.subtitle_description")

@@ -1,0 +1,235 @@
+"""An HTML page to an article: its metadata and the blocks of its main content.
+
+Metadata comes from what the page says about itself first (JSON-LD ``NewsArticle``, OpenGraph,
+``<meta>``), then from its markup (``<title>``, ``<h1>``, ``<html lang>``). The body is found by
+`cleaner.html_body` and returned as blocks, each with the boilerplate category its markup gave it
+(a ``<figcaption>``, a share bar...), so the line classifier sees HTML and text input alike.
+
+Parsing never fetches or resolves anything: no network, no external entities, no DTD loading.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from cleaner import html_body as B
+from cleaner import html_rules as R
+
+_PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
+                       recover=True, encoding="utf-8")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_WS = re.compile(r"\s+")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ARTICLE_TYPES = frozenset(("newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+                            "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report",
+                            "scholarlyarticle", "techarticle", "liveblogposting", "webpage"))
+
+
+@dataclass(slots=True)
+class Block:
+    """One paragraph-like run of the main content, with the category its markup gave it."""
+
+    text: str
+    tag: str = "p"
+    category: str | None = None
+    rule: str | None = None
+
+
+@dataclass(slots=True)
+class HtmlDocument:
+    title: str | None = None
+    subtitle: str | None = None
+    description: str | None = None     # the page's summary of itself (JSON-LD, og:, <meta name=description>)
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+
+
+def parse(raw: str) -> etree._Element | None:
+    """Parse a page with a forgiving, offline parser; None when there is no document at all."""
+    data = _XML_DECL.sub("", raw, count=1).encode("utf-8", "replace")
+    if not data.strip():
+        return None
+    parser = etree.HTMLParser(**_PARSER_OPTIONS)
+    try:
+        return etree.fromstring(data, parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
+    """The metadata and main-content blocks of a page.
+
+    >>> page = ('<html lang="en"><head><title>Ferry back | Harbour News</title>'
+    ...         '<meta property="og:site_name" content="Harbour News"></head><body>'
+    ...         '<nav><a href="/">Home</a> <a href="/n">News</a></nav><article><h1>Ferry back</h1>'
+    ...         '<p>The harbour ferry returned to service on Monday after three weeks of repairs, the operator said.</p>'
+    ...         '<figure><img src="f.jpg"><figcaption>The ferry at the quay.</figcaption></figure>'
+    ...         '<p>Commuters, who had faced a long detour by road, welcomed the news, and traffic eased.</p>'
+    ...         '</article></body></html>')
+    >>> doc = extract_html(page)
+    >>> doc.title, doc.site_name, doc.language
+    ('Ferry back', 'Harbour News', 'en')
+    >>> [(b.text[:22], b.category) for b in doc.blocks]
+    [('Ferry back', None), ('The harbour ferry retu', None), ('The ferry at the quay.', 'caption'), ('Commuters, who had fac', None)]
+    """
+    doc = HtmlDocument(url=url)
+    root = parse(raw)
+    if root is None:
+        return doc
+    _metadata(root, doc)
+    B.prune(root)
+    segs, markers = B.segment(root)
+    title_el = _headline_element(root, doc.title)
+    if doc.title is None and title_el is not None:
+        doc.title = _text(title_el)
+    valid = B.validate_marks(segs, markers, title_el)
+    for s in segs:
+        for el in reversed(s.marks):
+            m = valid.get(el)
+            if m is not None:
+                s.category, s.rule = m.category, m.rule
+                break
+        if s.category is None and s.text.strip(" .:!-–—|»›").lower() in R.BOILERPLATE_LINES:
+            s.category, s.rule = "boilerplate", "html.boilerplate_line"
+    region = B.choose_region(segs)
+    for s in B.in_region(segs, region) if region else []:
+        tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
+        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule))
+    return doc
+
+
+def _text(el: etree._Element) -> str:
+    return _WS.sub(" ", "".join(el.itertext())).strip()
+
+
+def _headline_element(root: etree._Element, title: str | None) -> etree._Element | None:
+    """The <h1> that carries the headline: the one matching the known title, else the first."""
+    h1s = root.xpath("//h1")
+    if not h1s:
+        return None
+    if title:
+        key = _key(title)
+        for h in h1s:
+            k = _key(_text(h))
+            if k and (k == key or k in key or key in k):
+                return h
+        return None
+    return h1s[0]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def _metadata(root: etree._Element, doc: HtmlDocument) -> None:
+    meta: dict[str, str] = {}
+    for m in root.iter("meta"):
+        name = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if name and content and content.strip() and name not in meta:
+            meta[name] = _WS.sub(" ", content).strip()
+    ld = _json_ld(root)
+
+    doc.title = _first(ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), _title_tag(root, meta))
+    doc.subtitle = _first(ld.get("alternativeHeadline"))
+    doc.description = _first(ld.get("description"), meta.get("og:description"), meta.get("description"),
+                             meta.get("twitter:description"))
+    doc.authors = _ld_authors(ld.get("author")) or _split_authors(meta.get("author") or meta.get("article:author")
+                                                                  or meta.get("parsely-author") or meta.get("byl"))
+    doc.published = _iso_day(_first(ld.get("datePublished"), meta.get("article:published_time"),
+                                    meta.get("datepublished"), meta.get("pubdate"), meta.get("date"),
+                                    meta.get("dc.date"), meta.get("parsely-pub-date"), meta.get("sailthru.date")))
+    doc.url = doc.url or _first(meta.get("og:url"), _canonical(root))
+    publisher = ld.get("publisher")
+    doc.site_name = _first(meta.get("og:site_name"), publisher.get("name") if isinstance(publisher, dict) else None,
+                           meta.get("application-name"))
+    lang = _first(root.get("lang"), root.get("xml:lang"), meta.get("og:locale"), meta.get("language"),
+                  meta.get("content-language"), ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+    doc.language = lang.replace("_", "-").split("-")[0].lower() if lang else None
+
+
+def _first(*values) -> str | None:
+    for v in values:
+        if isinstance(v, str):
+            v = _WS.sub(" ", v).strip()
+            if v:
+                return v
+    return None
+
+
+def _title_tag(root: etree._Element, meta: dict) -> str | None:
+    t = root.find(".//title")
+    if t is None:
+        return None
+    title = _text(t)
+    site = meta.get("og:site_name")
+    for sep in (" | ", " - ", " – ", " — ", " :: ", " » "):
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if (site and tail.strip() == site) or (len(tail.split()) <= 4 < len(head.split()) + 3):
+                return head.strip()
+    return title or None
+
+
+def _canonical(root: etree._Element) -> str | None:
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical":
+            return link.get("href")
+    return None
+
+
+def _json_ld(root: etree._Element) -> dict:
+    """The first JSON-LD object of an article type (looking into lists and @graph)."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except (ValueError, RecursionError):
+            continue
+        stack, seen = [data], 0
+        while stack and seen < 1000:
+            item = stack.pop(0)
+            seen += 1
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                if any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds) and (
+                        item.get("headline") or item.get("datePublished")):
+                    return item
+                if "@graph" in item:
+                    stack.extend(item["@graph"] if isinstance(item["@graph"], list) else [item["@graph"]])
+    return {}
+
+
+def _ld_authors(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str):
+            names.extend(n for n in _split_authors(name) if n not in names)
+    return names
+
+
+def _split_authors(value: str | None) -> list[str]:
+    if not value or value.startswith(("http://", "https://")):
+        return []
+    value = re.sub(r"^\s*by\s+", "", value, flags=re.I)
+    return [p.strip() for p in re.split(r"\s*(?:,|;|\band\b|&)\s*", value) if p.strip()]
+
+
+def _iso_day(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = _ISO_DAY.search(value)
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None

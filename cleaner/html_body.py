@@ -1,0 +1,347 @@
+"""Find the story in a parsed page and cut it into blocks (paragraphs, headings, list items).
+
+Three passes over an lxml tree, none recursive (a page nested 100,000 levels deep must not
+overflow the stack):
+
+1. `segment` walks the tree once and cuts its visible text into `Segment`s at block-level element
+   boundaries and at ``<br>``; each segment remembers the element that owns it, how much of it is
+   link text, and which boilerplate markers (`html_rules`) sit above it.
+2. `choose_region` scores the elements that hold sentence-shaped, link-poor paragraphs
+   (readability's scoring, spread over five ancestor levels) and takes the best one with the
+   siblings that score close to it, so an article split by an ad slot is taken whole.
+3. `label` keeps every segment of that region in order and says which ones the markup itself calls
+   boilerplate (a ``<figcaption>``, a share bar, a link list, the headline repeated).
+
+Recall comes first: a marker is ignored when the marked element holds more story-shaped text than
+its group allows (`Marker.max_prose`) or holds the headline, and a link-poor sentence is never
+labelled for its look alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from cleaner import html_rules as R
+
+#: Elements whose start and end cut the text into blocks.
+BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main",
+    "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul", "frameset", "noframes", "option", "optgroup",
+))
+#: Elements whose content is never visible text (or never the story), dropped with their content.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "button", "input", "select", "textarea", "head", "audio", "video", "map", "title",
+    "datalist", "applet", "frame",
+)
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: Owners that are a paragraph themselves: their score goes to the element around them.
+PARA_TAGS = frozenset(("p", "pre", "blockquote", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
+                       "figcaption", "caption", "address", "summary", "legend"))
+#: How a block is tagged: generic containers holding text directly read as a paragraph.
+OUT_TAG = {"div": "p", "section": "p", "article": "p", "main": "p", "body": "p", "html": "p",
+           "center": "p", "header": "p", "footer": "p", "aside": "p", "nav": "p", "form": "p",
+           "figure": "p", "details": "p", "fieldset": "p", "dialog": "p", "span": "p", "hgroup": "p",
+           "table": "td", "tr": "td", "tbody": "td", "thead": "td", "tfoot": "td", "ul": "li",
+           "ol": "li", "dl": "dd", "menu": "li", "dir": "li", "frameset": "p", "noframes": "p",
+           "option": "li", "optgroup": "li"}
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_COMMAS = re.compile(r"[,，、،]")
+_SENTENCE_END = re.compile(r"[.!?。！？…»”\"')\]]\s*$")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_TOKEN_INDEX = {tok: m for m in reversed(R.CLASS_MARKERS) for tok in m.tokens}
+_STATE_WORDS = frozenset(("open", "closed", "enabled", "disabled", "has", "no", "allowed", "off",
+                          "count", "counts", "number", "status"))
+
+
+@dataclass(slots=True)
+class Segment:
+    """One run of text between block boundaries, before the region is chosen."""
+
+    text: str
+    owner: etree._Element          # innermost block-level element around the text
+    links: int                     # characters inside <a>
+    marks: tuple                   # elements carrying a marker, outermost first
+    weight: int = 0                # length with CJK characters counted three times
+    prose: bool = False            # sentence-shaped and link-poor
+    category: str | None = None
+    rule: str | None = None
+
+
+def weighted_length(text: str) -> int:
+    """Characters, a CJK character counting three: a Korean sentence is short in characters.
+
+    >>> weighted_length("abc"), weighted_length("한국어")
+    (3, 9)
+    """
+    return len(text) + 2 * len(_CJK.findall(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def class_tokens(value: str) -> frozenset:
+    """Word tokens and adjacent pairs of a class/id value, for the marker tables.
+
+    A token next to a state word (``comments-open``, ``has-comments``) is not the thing itself,
+    so it is left out.
+
+    >>> sorted(class_tokens("social-shareBar js-x"))
+    ['bar', 'js', 'js-x', 'share', 'share-bar', 'social', 'social-share', 'x']
+    >>> sorted(class_tokens("post comments-open"))
+    ['post']
+    """
+    keys = set()
+    for name in value.split():
+        toks = [t for t in _NON_ALNUM.split(_CAMEL.sub("-", name).lower()) if t]
+        if any(t in _STATE_WORDS for t in toks):
+            continue
+        keys.update(toks)
+        keys.update(f"{a}-{b}" for a, b in zip(toks, toks[1:]))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 16)
+def class_marker(value: str) -> R.Marker | None:
+    """The boilerplate group a class/id value names, most specific group first.
+
+    >>> class_marker("entry-share-buttons").rule, class_marker("commentary") is None
+    ('html.share_bar', True)
+    """
+    keys = class_tokens(value)
+    best = None
+    for k in keys:
+        m = _TOKEN_INDEX.get(k)
+        if m is not None and (best is None or R.CLASS_MARKERS.index(m) < R.CLASS_MARKERS.index(best)):
+            best = m
+    return best
+
+
+def marker_of(el: etree._Element) -> R.Marker | None:
+    """The marker an element carries by its tag, role, itemprop or class/id, if any."""
+    tag = el.tag
+    m = R.TAG_MARKERS.get(tag)
+    if m is not None:
+        return m
+    get = el.get
+    role = get("role")
+    if role and role.lower() in R.ROLE_MARKERS:
+        return R.ROLE_MARKERS[role.lower()]
+    prop = get("itemprop")
+    if prop:
+        m = R.ITEMPROP_MARKERS.get(prop.split()[0].lower())
+        if m is not None:
+            return m
+    if get("rel") == "author":
+        return R.ITEMPROP_MARKERS["author"]
+    cls, ident = get("class"), get("id")
+    if cls or ident:
+        return class_marker(f"{cls or ''} {ident or ''}")
+    return None
+
+
+def prune(root: etree._Element) -> None:
+    """Drop what is never visible text: scripts, styles, form controls, hidden elements."""
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    for el in root.xpath('.//*[@hidden or @style[contains(., "none") or contains(., "hidden")]]'):
+        if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+            if el.tag not in ("html", "body"):
+                el.drop_tree()
+
+
+def segment(root: etree._Element) -> tuple[list[Segment], dict]:
+    """Cut the visible text into segments at block boundaries and <br>, in document order."""
+    segs: list[Segment] = []
+    markers: dict = {}
+    owners = [root]
+    marks: list = []
+    buf: list[str] = []
+    link_chars = 0
+    in_link = 0
+
+    def flush() -> None:
+        nonlocal link_chars
+        if buf:
+            text = " ".join("".join(buf).split())
+            if text:
+                segs.append(Segment(text, owners[-1], link_chars, tuple(marks)))
+            buf.clear()
+        link_chars = 0
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if not isinstance(tag, str):  # comments, processing instructions, entities
+            if event == "end" and el.tail:
+                buf.append(el.tail)
+                if in_link:
+                    link_chars += len(el.tail.strip())
+            continue
+        if event == "start":
+            m = marker_of(el)
+            block = tag in BLOCK_TAGS
+            if block or m is not None or tag == "br":
+                flush()
+            if block:
+                owners.append(el)
+            if m is not None:
+                markers[el] = m
+                marks.append(el)
+            if tag == "a":
+                in_link += 1
+            if el.text:
+                buf.append(el.text)
+                if in_link:
+                    link_chars += len(el.text.strip())
+            elif tag == "img" and not buf:
+                pass
+        else:
+            if tag in BLOCK_TAGS:
+                flush()
+                owners.pop()
+            elif el in markers:
+                flush()
+            if tag == "a":
+                in_link -= 1
+                buf.append(" ")
+            if marks and marks[-1] is el:
+                marks.pop()
+            tail = el.tail
+            if tail:
+                buf.append(tail)
+                if in_link:
+                    link_chars += len(tail.strip())
+    flush()
+    for s in segs:
+        s.weight = weighted_length(s.text)
+        plain = s.weight - min(s.links, len(s.text))
+        s.prose = plain >= 40 and s.links <= 0.5 * len(s.text) and (
+            bool(_SENTENCE_END.search(s.text)) or plain >= 120 or bool(_COMMAS.search(s.text)))
+    return segs, markers
+
+
+def _ancestors(el, limit=10**6):
+    p = el.getparent()
+    n = 0
+    while p is not None and n < limit:
+        yield p
+        p = p.getparent()
+        n += 1
+
+
+def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
+    """Which markers stand: those whose element holds little story-shaped text and not the headline."""
+    prose: dict = {}
+    total = 0
+    for s in segs:
+        if s.prose:
+            total += s.weight
+            for el in s.marks:
+                prose[el] = prose.get(el, 0) + s.weight
+    headline_holders = set(_ancestors(title_el)) | {title_el} if title_el is not None else set()
+    valid = {}
+    for el, m in markers.items():
+        p = prose.get(el, 0)
+        if p > m.max_prose or el in headline_holders:
+            continue
+        if m.category != "comments" and total and p > 0.5 * total:
+            continue
+        valid[el] = m
+    return valid
+
+
+def _tag_weight(el) -> int:
+    tag = el.tag
+    if tag in ("div", "article", "section", "main"):
+        w = 5
+    elif tag in ("pre", "td", "blockquote"):
+        w = 3
+    elif tag in ("address", "ol", "ul", "dl", "dd", "dt", "li", "form"):
+        w = -3
+    elif tag in HEADINGS or tag == "th":
+        w = -5
+    else:
+        w = 0
+    cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if cls.strip():
+        toks = class_tokens(cls)
+        if toks & R.CONTENT_TOKENS:
+            w += 25
+        if toks & R.NON_CONTENT_TOKENS:
+            w -= 25
+    return w
+
+
+def choose_region(segs: list[Segment]) -> list:
+    """The elements that hold the story: the best-scored container and its close siblings."""
+    scores: dict = {}
+    for s in segs:
+        if s.category is not None or not s.prose:
+            continue
+        owner = s.owner
+        if owner.tag in PARA_TAGS or not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in owner):
+            start = owner.getparent()
+        else:
+            start = owner
+        if start is None:
+            start = owner
+        points = 1 + len(_COMMAS.findall(s.text)) + min((s.weight - s.links) / 100, 3)
+        el, level = start, 0
+        while el is not None and level < 5:
+            if el not in scores:
+                scores[el] = _tag_weight(el)
+            scores[el] += points / (1 if level == 0 else 2 if level == 1 else level * 3)
+            el = el.getparent()
+            level += 1
+    if not scores:
+        return []
+    text_len: dict = {}
+    link_len: dict = {}
+    for s in segs:
+        if s.category is not None:
+            continue
+        el = s.owner
+        while el is not None:
+            if el in scores:
+                text_len[el] = text_len.get(el, 0) + len(s.text)
+                link_len[el] = link_len.get(el, 0) + s.links
+            el = el.getparent()
+    final = {el: sc * (1 - link_len.get(el, 0) / max(text_len.get(el, 1), 1)) for el, sc in scores.items()}
+    top = max(final, key=final.get)
+    top_score = final[top]
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, top_score * 0.2)
+    region = []
+    top_cls = top.get("class")
+    for sib in parent:
+        if sib is top:
+            region.append(sib)
+            continue
+        if not isinstance(sib.tag, str):
+            continue
+        bonus = top_score * 0.2 if top_cls and sib.get("class") == top_cls else 0
+        if final.get(sib, -1e9) + bonus >= threshold:
+            region.append(sib)
+    return region
+
+
+def in_region(segs: list[Segment], region: list) -> list[Segment]:
+    """The segments under the region's elements, in document order."""
+    inside = set(region)
+    out = []
+    for s in segs:
+        el = s.owner
+        while el is not None:
+            if el in inside:
+                out.append(s)
+                break
+            el = el.getparent()
+    return out
