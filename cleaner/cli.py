@@ -1,0 +1,194 @@
+"""The command line: thin over the library, prints with rich.
+
+Exit codes: 0 all good; 1 some records failed the contract or could not be read; 2 unusable
+arguments (a path that does not exist, an output that cannot be written, a bad name).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cleaner import __version__
+from cleaner.config import DEFAULT_CONFIG
+from cleaner.records import Article, Quarantined
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Clean scraped news articles, validate them against the contract, publish versioned datasets.")
+out = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
+
+InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json, optionally .gz).",
+                                                          show_default=False)]
+
+
+def sample_corpus() -> Path:
+    """The small corpus shipped inside the package: the five seed articles plus HTML and JSONL examples."""
+    return Path(str(resources.files("cleaner") / "data" / "samples"))
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _check_inputs(inputs: list[Path]) -> None:
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {', '.join(missing)}")
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("files · {task.fields[records]} records · {task.fields[rate]} rec/s"),
+                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
+
+
+@app.command()
+def run(
+    inputs: InputsArg = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder that holds published datasets.")] = Path("dist_data"),
+    name: Annotated[Optional[str], typer.Option(help="Dataset name (default: news-sample for the sample corpus, else news).")] = None,
+    version: Annotated[Optional[str], typer.Option(help="Version to publish (default: the next after the latest).")] = None,
+    parent: Annotated[Optional[str], typer.Option(help="The version this one builds on (recorded in the manifest).")] = None,
+) -> None:
+    """Clean, validate and publish INPUTS as OUT/NAME/VERSION (no INPUTS: the sample corpus)."""
+    from cleaner.pipeline import build
+    from cleaner.publish import VersionExistsError
+    from cleaner.read import iter_input_files
+
+    if not inputs:
+        inputs, name = [sample_corpus()], name or "news-sample"
+    _check_inputs(inputs)
+    name = name or "news"
+    n_files = sum(1 for _ in iter_input_files(inputs))
+    try:
+        with _progress() as progress:
+            task = progress.add_task("cleaning", total=n_files, records=0, rate="0")
+            counts = {"record": 0}
+
+            def on_progress(event: str, n: int) -> None:
+                if event == "file":
+                    progress.advance(task, n)
+                else:
+                    counts["record"] += n
+                    elapsed = max(progress.tasks[0].elapsed or 0, 1e-6)
+                    progress.update(task, records=counts["record"], rate=f"{counts['record'] / elapsed:,.0f}")
+
+            path, tally = build(inputs, out_dir, name, version, DEFAULT_CONFIG, parent=parent, on_progress=on_progress)
+    except VersionExistsError as exc:
+        raise _fail(f"{exc.filename}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write to {out_dir}: {exc}") from None
+    _summary(path, tally)
+    raise typer.Exit(EXIT_OK if tally.ledger.quarantined == 0 else EXIT_RECORDS)
+
+
+def _summary(path: Path, tally) -> None:
+    led = tally.ledger
+    t = Table(title=f"Published {path}", title_justify="left")
+    t.add_column("outcome"); t.add_column("records", justify="right")
+    t.add_row("inputs", f"{led.inputs:,}")
+    t.add_row("published", f"[green]{led.published:,}[/]")
+    t.add_row("quarantined", f"[yellow]{led.quarantined:,}[/]" if led.quarantined else "0")
+    t.add_row("duplicates", f"{led.duplicates:,}")
+    t.add_row("balanced", "[green]yes[/] (inputs = published + quarantined + duplicates)" if led.balanced() else "[red]NO[/]")
+    out.print(t)
+    if led.removals_by_category:
+        r = Table(title="Removals by category", title_justify="left")
+        r.add_column("category"); r.add_column("lines", justify="right")
+        for cat, n in sorted(led.removals_by_category.items(), key=lambda kv: (-kv[1], kv[0])):
+            r.add_row(cat, f"{n:,}")
+        out.print(r)
+    if led.quarantine_by_check:
+        q = Table(title="Quarantine by check", title_justify="left")
+        q.add_column("check"); q.add_column("records", justify="right")
+        for check, n in sorted(led.quarantine_by_check.items()):
+            q.add_row(check, f"{n:,}")
+        out.print(q)
+
+
+def article_record(a: Article) -> dict:
+    """The JSON form of a cleaned article, as `cleaner clean` writes it."""
+    return {
+        "id": a.id, "source_path": a.source.path, "source_index": a.source.index, "title": a.title,
+        "subtitle": a.subtitle, "authors": a.authors, "published": a.published, "url": a.url,
+        "site_name": a.site_name, "language": a.language, "text": a.text, "captions": a.captions,
+        "credits": a.credits,
+        "removals": [{"category": r.category, "rule": r.rule, "text": r.text, "line": r.line} for r in a.removals],
+        "extra": a.extra,
+    }
+
+
+@app.command()
+def clean(
+    inputs: InputsArg = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write, one cleaned record a line.")] = Path("-"),
+) -> None:
+    """Clean INPUTS (no validation, no publishing) and write one JSON record a line."""
+    from cleaner.pipeline import clean_records
+    from cleaner.read import read_inputs
+
+    if not inputs:
+        raise _fail("give at least one input file or folder")
+    _check_inputs(inputs)
+    try:
+        sink = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}") from None
+    failed = 0
+    with sink:
+        for rec in clean_records(read_inputs(inputs, DEFAULT_CONFIG), DEFAULT_CONFIG):
+            if isinstance(rec, Quarantined):
+                failed += 1
+                err.print(rec.message, markup=False, highlight=False)
+                continue
+            sink.write(json.dumps(article_record(rec), ensure_ascii=False) + "\n")
+    raise typer.Exit(EXIT_RECORDS if failed else EXIT_OK)
+
+
+@app.command()
+def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
+    """Recompute every checksum of a published version; exit 1 if anything differs."""
+    from cleaner.publish import verify as verify_version
+
+    if not path.is_dir():
+        raise _fail(f"no such version folder: {path}")
+    problems = verify_version(path)
+    for p in problems:
+        err.print(f"[red]✗[/] {p}", highlight=False)
+    if problems:
+        raise typer.Exit(EXIT_RECORDS)
+    out.print(f"[green]✓[/] {path}: every file matches its manifest checksum")
+
+
+@app.command()
+def rules() -> None:
+    """The rule table: every rule id a Removal can carry, its category and an example."""
+    from cleaner.rules import CONTEXT_RULES, RULES
+
+    t = Table(title="Rules", title_justify="left")
+    t.add_column("id"); t.add_column("category"); t.add_column("example or meaning", overflow="fold")
+    for r in RULES:
+        t.add_row(r.id, r.category, r.example)
+    for rid, (cat, meaning) in CONTEXT_RULES.items():
+        t.add_row(rid, cat, f"[italic]{meaning}[/]")
+    out.print(t)
+
+
+@app.callback(invoke_without_command=True)
+def _main(version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False) -> None:
+    if version:
+        out.print(f"news-cleaner {__version__}")
+        raise typer.Exit()
