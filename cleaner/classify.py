@@ -147,6 +147,7 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
             labels[i] = lab
 
     _mark_subtitle(lines, labels, start, first)
+    first = next((i for i in body if labels[i] is None), len(lines))  # the standfirst is not the story
     for i in range(start, min(first, len(lines))):
         if labels[i] is None and lines[i].n_words <= 6 and not _SENTENCE_END.search(lines[i].text):
             labels[i] = Label("navigation", "context.head")

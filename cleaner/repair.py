@@ -21,6 +21,7 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u206
 _RUNS_OF_SPACES = re.compile(" {2,}")
 # C0/C1 controls other than newline (tabs became spaces above).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_C0_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def repair(text: str) -> str:
@@ -31,12 +32,20 @@ def repair(text: str) -> str:
 
     >>> repair("China\u00e2\u20ac\u2122s &amp; caf\u00e9\u00a0bar\u200b\\r\\nnext  line ")
     'China’s & café bar\\nnext line'
+    >>> repair("\u00e2\u20ac\u0153Quoted\u00e2\u20ac\x9d"), repair("“Quoted”")
+    ('“Quoted”', '“Quoted”')
     >>> repair("“Quoted”")
     '“Quoted”'
     """
-    text = ftfy.fix_text(text, _FTFY)
+    # Spaces and controls are normalised before ftfy too: ftfy reads "Â" + space as a mis-decoded
+    # NBSP, so fixing only afterwards would leave text that a second repair changes again.
+    # C1 controls stay for ftfy: they are how it recognises mojibake such as "â€\x9d" (”).
+    text = _normalise(ftfy.fix_text(_normalise(text, _C0_CONTROLS), _FTFY))
+    return "\n".join(_RUNS_OF_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _normalise(text: str, controls: re.Pattern = _CONTROLS) -> str:
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = _CONTROLS.sub("", text)
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return "\n".join(_RUNS_OF_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = controls.sub("", text)
+    return text.replace("\u2028", "\n").replace("\u2029", "\n")
