@@ -1,0 +1,101 @@
+"""The data contract: each check of the article schema quarantines with its own reason."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from ftfy.badness import is_bad
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.config import CleanerConfig
+from cleaner.records import Article, Source
+from cleaner.validate import validate_articles
+from schemas.articles import find_boilerplate, mojibake_pattern
+from schemas.quarantine import QuarantineSchema
+from schemas.removals import RemovalSchema
+
+BODY = ("The council voted on Tuesday to close the old bridge for repairs next spring, after engineers "
+        "found cracks in two of its stone arches.")
+
+
+def _article(i: int = 1, **kw) -> Article:
+    fields = dict(id=f"a{i}", source=Source("feed.jsonl", "0" * 64, i, "jsonl"), title="Bridge to close", text=BODY)
+    fields.update(kw)
+    return Article(**fields)
+
+
+@pytest.mark.parametrize("fields, check, words", [
+    ({"title": "  "}, "title_not_empty", "title is empty"),
+    ({"text": "Too short."}, "body_long_enough", "2 words"),
+    ({"published": "12/03/2024"}, "published_is_iso_date", "'12/03/2024'"),
+    ({"published": "2024-02-30"}, "published_is_iso_date", "not an ISO date"),
+    ({"url": "javascript:alert(1)"}, "url_valid", "not an http(s) URL"),
+    ({"text": BODY + "\n\nRelated Articles"}, "no_boilerplate_left", "boilerplate"),
+    ({"text": BODY + " It\u00e2\u20ac\u2122s"}, "no_mojibake_left", "mojibake left in text"),
+    ({"title": "Bridge\x07 to close"}, "no_control_chars", "control characters left in title"),
+    ({"text": BODY + " Caf\ufffd, na\ufffdve, S\ufffdo Paulo, Z\ufffdrich."}, "no_undecodable_chars", "U+FFFD"),
+    ({"authors": ["Jane", 3]}, "authors_are_strings", "list of strings"),
+])
+def test_each_broken_clause_quarantines_the_record_with_its_reason(fields, check, words):
+    good, bad = validate_articles([_article(1), _article(2, **fields)])
+    assert [a.id for a in good] == ["a1"]
+    assert len(bad) == 1 and bad[0].id == "a2" and bad[0].stage == "validate"
+    assert bad[0].checks == [check]
+    assert words in bad[0].reasons[0]
+    assert bad[0].message.startswith("feed.jsonl:2: ")
+
+
+def test_a_record_failing_two_checks_is_quarantined_once_with_both_reasons():
+    good, bad = validate_articles([_article(1, title="", text="short")])
+    assert good == [] and len(bad) == 1
+    assert bad[0].checks == ["title_not_empty", "body_long_enough"]
+    assert len(bad[0].reasons) == 2
+
+
+def test_a_repeated_id_in_one_batch_keeps_the_first():
+    good, bad = validate_articles([_article(1), _article(2, id="a1")])
+    assert [a.source.index for a in good] == [1]
+    assert bad[0].checks == ["id_unique"]
+
+
+def test_the_minimum_body_length_comes_from_the_config():
+    short = _article(1, text="one two three four five six")
+    assert validate_articles([short], CleanerConfig(min_body_words=5))[0] == [short]
+    assert validate_articles([short])[1][0].checks == ["body_long_enough"]
+
+
+def test_good_articles_pass_unchanged_and_in_order():
+    arts = [_article(i, url="https://example.org/x", published="2024-03-14T09:00:00Z") for i in range(1, 6)]
+    assert validate_articles(arts) == (arts, [])
+
+
+def test_a_sentence_that_mentions_related_articles_is_not_boilerplate():
+    assert find_boilerplate("The minister said related articles of the treaty would be reviewed.") is None
+    assert find_boilerplate("Great story.\nRelated Articles\nMore") == "Related Articles"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["cafÃ©", "Itâ€™s", "naïve café", "Ã¼ber", "Â£5", "“quoted”", "中文 текст", "â€œHiâ€\x9d"]))
+def test_the_vectorised_mojibake_pattern_agrees_with_ftfy(text):
+    import re
+    assert bool(re.search(mojibake_pattern(), text)) == is_bad(text)
+
+
+def test_published_removals_and_quarantine_meet_their_schemas(tmp_path):
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+    from tests.conftest import SAMPLES
+    bad = tmp_path / "in" / "bad.jsonl"
+    bad.parent.mkdir()
+    bad.write_text('{"text": 5}\nnot json\n')
+    import shutil
+    shutil.copy(SAMPLES / "006_wire_feed.jsonl", tmp_path / "in")
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--name", "t"])
+    assert result.exit_code == 1, result.output
+    version = tmp_path / "out" / "t" / "v1"
+    RemovalSchema.validate(pd.read_parquet(version / "removals"))
+    quarantine = pd.read_parquet(version / "quarantine")
+    assert len(quarantine) == 2
+    QuarantineSchema.validate(quarantine)
