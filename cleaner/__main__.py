@@ -1,0 +1,4 @@
+"""`python -m cleaner` runs the CLI."""
+from cleaner.cli import app
+
+app(prog_name="cleaner")
