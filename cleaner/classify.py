@@ -25,12 +25,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from cleaner.rules import ANYWHERE, RULES
+from cleaner.shape import Shape, cjk_share, document_language_mask, shape
 
 # Categories that, once seen after the last paragraph, mean the page footer has begun.
 FOOTER_CATEGORIES = frozenset({"navigation", "related", "ad", "comments", "newsletter", "social", "disclaimer",
                                "widget", "cookie", "copyright", "tags", "author_bio"})
 PARAGRAPH_MIN_WORDS = 10
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$|[\"'”’»][.!?…]?$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"'”’»][.!?…]?$")
 # "WASHINGTON (AP) —", "Beijing (AsiaNews) –", "KYIV, Ukraine —": the dateline that opens a story.
 _DATELINE = re.compile(r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,3}\s*\([^()]{1,40}\)|[A-Z]{3,}(?:[ ,]+[A-Z][\w.'’-]*){0,3})\s*[–—-]{1,2}\s")
 
@@ -43,6 +44,11 @@ class Line:
     text: str
     gap_before: int   # blank lines between this line and the previous non-blank one
     n_words: int
+
+    def __post_init__(self) -> None:
+        # Chinese and Japanese are not split by spaces: count about two characters a word.
+        if not self.text.isascii():
+            self.n_words = max(self.n_words, round(cjk_share(self.text) * len(self.text) / 2))
 
     @property
     def paragraph_like(self) -> bool:
@@ -139,9 +145,19 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
 
     # The story runs from its first to its last paragraph; a line an OUTSIDE rule matches (a
     # "… contributed to this report." credit) does not stretch that span, it may only end it.
+    mask = document_language_mask([l.text for l in lines if l.n_words >= 8])
+    shapes = [shape(l.text, mask) for l in lines]
+    segs = _core(lines, labels, shapes, start, deferred)
+    inside = [False] * len(lines)
+    for lo, hi in segs:
+        inside[lo:hi + 1] = [True] * (hi + 1 - lo)
     body = [i for i in range(start, len(lines))
-            if labels[i] is None and lines[i].paragraph_like and i not in deferred]
+            if inside[i] and labels[i] is None and lines[i].paragraph_like and i not in deferred]
     first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    for i in range(start, len(lines)):
+        if labels[i] is None and i not in deferred and not inside[i]:
+            labels[i] = Label("navigation", "context.before_core" if i < first else
+                              "context.after_core" if i > last else "context.between_cores")
     for i, lab in deferred.items():
         if labels[i] is None and (i < first or i > last):
             labels[i] = lab
@@ -159,6 +175,75 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
         elif footer:
             labels[i] = Label("navigation", "context.footer")
     return labels
+
+
+def _score(line: Line, label: Label | None, sh: Shape, deferred: bool, data_run: bool = False) -> float:
+    """How much a line argues for being inside the story (positive) or outside it (negative).
+
+    Prose counts for its words (a short sentence for half); a line a rule recognised costs a little
+    when it is the kind that sits inside stories (captions, credits, bylines) and more otherwise;
+    a menu-like line (a list marker, Title Case, one or two words, no function words) costs more
+    than a short lower-case phrase, which is often a subhead or a list item of the story itself.
+    A line in a run of lines carrying figures (tour dates, results, prices: `data_run`) counts a
+    little for the story: menus do not carry figures on every line.
+    """
+    if label is not None or deferred:
+        return -1.0 if label is not None and label.category in _INSIDE_CATEGORIES else -6.0
+    n = line.n_words
+    if sh.prose:
+        return float(n) if line.paragraph_like else n / 2
+    if data_run:
+        return 2.0
+    if n >= 8 and sh.stop < 0.1:
+        return -n / 2
+    if n <= 2 or sh.stop == 0 or (sh.caps >= 0.6 and n <= 12):
+        return -3.0 - sh.bullet
+    return -1.0
+
+
+_INSIDE_CATEGORIES = frozenset({"caption", "credit", "title", "byline", "subtitle", "duplicate_paragraph", "timestamp"})
+#: Lines carrying figures count for the story when at least this many follow each other.
+DATA_RUN_MIN = 3
+#: A stretch of story text counts when it weighs at least this share of the densest stretch…
+CORE_SHARE = 0.3
+#: …and at least this many words: one stray sentence in a footer is not a story.
+CORE_MIN = 12.0
+
+
+def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], start: int,
+          deferred: dict[int, Label]) -> list[tuple[int, int]]:
+    """The stretches of story text: runs of lines whose running score stays positive (Kadane's
+    scan, as in Finn et al.'s Body Text Extraction), kept when they weigh enough next to the
+    densest one."""
+    data = [labels[i] is None and shapes[i].data and not shapes[i].prose and 2 <= lines[i].n_words <= 40
+            for i in range(len(lines))]
+    in_run = [False] * len(lines)
+    i = start
+    while i < len(lines):
+        j = i
+        while j < len(lines) and data[j]:
+            j += 1
+        if j - i >= DATA_RUN_MIN:
+            in_run[i:j] = [True] * (j - i)
+        i = j + 1
+    segs: list[tuple[float, int, int]] = []
+    run, run_lo, peak, peak_hi = 0.0, start, 0.0, -1
+    for i in range(start, len(lines)):
+        sc = _score(lines[i], labels[i], shapes[i], i in deferred, in_run[i])
+        if run <= 0:
+            if peak > 0:
+                segs.append((peak, run_lo, peak_hi))
+            run, run_lo, peak, peak_hi = sc, i, 0.0, -1
+        else:
+            run += sc
+        if run > peak:
+            peak, peak_hi = run, i
+    if peak > 0:
+        segs.append((peak, run_lo, peak_hi))
+    if not segs:
+        return []
+    best = max(p for p, _, _ in segs)
+    return [(lo, hi) for p, lo, hi in segs if p >= max(CORE_MIN, CORE_SHARE * best) or p == best]
 
 
 def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int) -> None:

@@ -233,4 +233,7 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "duplicate.prefix": ("duplicate_paragraph", "a line whose whole text opens the next line or the one after"),
     "context.footer": ("navigation", "a short line after the last paragraph, once a footer has begun"),
     "context.head": ("navigation", "a short, non-sentence line before the first paragraph"),
+    "context.before_core": ("navigation", "a line before the densest stretch of story text (page header, menus)"),
+    "context.after_core": ("navigation", "a line after the last stretch of story text (page footer, link lists)"),
+    "context.between_cores": ("navigation", "a line between two stretches of story text that outweighs neither"),
 }

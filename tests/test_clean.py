@@ -78,4 +78,4 @@ def test_short_final_sentence_without_footer_is_kept():
 def test_lines_after_a_footer_heading_are_removed():
     a = _article(f"A title\n\n{BODY}\n\n{BODY2}\n\nRelated Articles\n\nCity opens new pool\n\nMayor visits school")
     assert a.text == f"{BODY}\n\n{BODY2}"
-    assert [r.rule for r in a.removals][-2:] == ["context.footer", "context.footer"]
+    assert [r.rule for r in a.removals][-2:] == ["context.after_core", "context.after_core"]
