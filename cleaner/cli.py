@@ -159,6 +159,39 @@ def clean(
 
 
 @app.command()
+def check(
+    inputs: InputsArg = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Report format: text, json, junit, github or markdown.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of standard output.")] = None,
+    max_quarantine_rate: Annotated[float, typer.Option(min=0.0, max=1.0, help="Fail only when more than this share of records is quarantined (0: fail on any).")] = 0.0,
+) -> None:
+    """The CI gate: clean and validate INPUTS without publishing; exit 1 if records fail the contract."""
+    from cleaner.check import FORMATS, render, run_check
+
+    if fmt not in FORMATS:
+        raise _fail(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if not inputs:
+        raise _fail("give at least one input file or folder")
+    _check_inputs(inputs)
+    result = run_check(inputs, DEFAULT_CONFIG, max_quarantine_rate)
+    if not result.files:
+        raise _fail(f"no input files found in {', '.join(map(str, inputs))}")
+    if output is None:
+        if fmt == "text":
+            out.print(render(result, fmt, color=out.is_terminal, width=out.width if out.is_terminal else 160),
+                      end="", highlight=False, markup=False)
+        else:
+            sys.stdout.write(render(result, fmt))
+    else:
+        try:
+            output.write_text(render(result, fmt), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror}") from None
+        err.print(result.summary(), markup=False, highlight=False)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
     """Recompute every checksum of a published version; exit 1 if anything differs."""
     from cleaner.publish import verify as verify_version
