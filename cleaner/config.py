@@ -23,6 +23,7 @@ class CleanerConfig:
     near_dup_threshold: float = 0.8     # MinHash-LSH Jaccard threshold for near duplicates
     minhash_perm: int = 128
     shingle_words: int = 5
+    lsh_bands: int = 32                 # LSH bands of minhash_perm // lsh_bands rows; more bands find more candidates
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,19 +1,87 @@
-"""Dedup: the same story once.
+"""Dedup: the same story once, exact and near duplicates across the whole input.
 
-Exact duplicates are articles whose normalised body is the same: case, punctuation and
-whitespace differences do not make a new story. The first one seen is kept (inputs are read in a
-stable, sorted order, so "first" is deterministic); later ones are reported, not published.
+Two passes over small per-article summaries (`DedupEntry`), never over the texts:
+
+1. **Exact**: articles whose normalised body is the same (`body_key`: case, punctuation and
+   spacing ignored) are one story.
+2. **Near**: the same story with small edits (an updated paragraph, another intro line, a footer
+   added by a syndicating site). Each body becomes a set of word shingles (`shingle_words` words,
+   5 by default as in datatrove), summarised by a datasketch `MinHash` of `minhash_perm` 32-bit
+   values. Candidates come from LSH banding (`lsh_bands` bands of `minhash_perm // lsh_bands` rows),
+   and a candidate is a duplicate only when the MinHash estimate of the Jaccard similarity of the
+   two shingle sets is at least `near_dup_threshold`. Every threshold is a `CleanerConfig` field,
+   so it is hashed into and written in the manifest.
+
+**Which one is kept** (deterministic, whatever order the entries arrive in): articles of the parent
+version always stay (they are published already); among the new ones the longest clean body is
+kept, then the earliest in source order (`DedupEntry.order`), then the smallest id. Entries are
+visited in that order and each one is compared with the articles kept so far, so every duplicate
+names a *published* article and its similarity to that very article (no chains: A~B and B~C does
+not make C a duplicate of A unless C itself is close enough to A). An exact copy of an article that
+turned out to be a near duplicate is reported as a near duplicate of the kept one, with the same
+similarity.
+
+**LSH in numpy, not `datasketch.MinHashLSH`**: the datasketch index keeps a Python set per bucket
+and band (kilobytes per article), too much for millions of articles. Here, as in datatrove's
+MinHash dedup, each band of all signatures is hashed to one uint64 and sorted (`np.unique`); only
+buckets shared by two or more articles are looked at. Memory is the signature matrix
+(`4 * minhash_perm` bytes an article, 512 bytes by default) plus a few bytes per shared bucket.
+
+**How the pipeline uses it** (cleaner/pipeline.py owns the wiring):
+
+- in the worker, per published article: ``entry_for(article, order, config)`` (cheap, picklable,
+  works the same in a process pool or on Dask);
+- on the driver, once every entry is in: ``find_duplicates(entries, config, parent=parent_entries)``
+  returns ``{id: Duplicate}`` for the articles not to publish;
+- across versions: ``save_entries(entries, path, config)`` writes the kept articles' entries (and
+  the parent's, so a chain of versions keeps deduping against all of its ancestors) as a small
+  Parquet file in the version, suggested name ``ENTRIES_FILE``; a build with ``--parent`` calls
+  ``load_entries(parent_dir / ENTRIES_FILE, config)`` and passes the result as ``parent``. A parent
+  whose signatures were made with other MinHash settings cannot be compared: `load_entries` raises
+  `ValueError` naming the difference.
+
+`ExactDeduper` is the streaming exact-only deduper the pipeline used before the global step.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasketch import MinHash
+
+from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.publish import Duplicate
-from cleaner.records import Article
+from cleaner.records import Article, Source
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+#: MinHash seed and datasketch permutation scheme: part of what a saved signature means.
+MINHASH_SEED = 1
+MINHASH_SCHEME = "affine32"
+#: Bumped when the normalisation or shingling changes, so old signature files are refused.
+SIGNATURE_VERSION = "1"
+#: Where a published version keeps its dedup entries (relative to the version folder).
+ENTRIES_FILE = "dedup/entries.parquet"
+_META_KEY = b"cleaner.dedup"
+_MAX_HASH = np.uint32(0xFFFFFFFF)
+
+
+def normalised_words(text: str) -> list[str]:
+    """The words of `text`, casefolded and NFKC-normalised, punctuation dropped.
+
+    >>> normalised_words("The  Mayor's   plan — ‘bold’, said  ＣＮＮ.")
+    ['the', 'mayor', 's', 'plan', 'bold', 'said', 'cnn']
+    """
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
 
 
 def body_key(text: str) -> str:
@@ -24,12 +92,277 @@ def body_key(text: str) -> str:
     >>> body_key("Hello world") == body_key("Hello there")
     False
     """
-    s = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    s = " ".join(normalised_words(text))
     return hashlib.blake2b(s.encode(), digest_size=16).hexdigest()
 
 
+def shingles(words: Sequence[str], n: int) -> set[bytes]:
+    """The set of `n`-word shingles; a text shorter than `n` words is one shingle.
+
+    >>> sorted(shingles("a b c d".split(), 3))
+    [b'a b c', b'b c d']
+    >>> shingles(["short"], 5), shingles([], 5)
+    ({b'short'}, set())
+    """
+    if len(words) <= n:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + n]).encode() for i in range(len(words) - n + 1)}
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int) -> np.ndarray:
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED).permutations
+
+
+def signature(text: str, config: CleanerConfig = DEFAULT_CONFIG) -> np.ndarray:
+    """The MinHash of `text`'s word shingles: `config.minhash_perm` uint32 values.
+
+    The same text gives the same values in any process (datasketch hashes with SHA-1, not Python's
+    salted `hash`). An empty text gives all 0xFFFFFFFF, which `find_duplicates` never compares.
+
+    >>> a = signature("Olive growers across the south expect their smallest harvest in a decade.")
+    >>> a.dtype, a.shape
+    (dtype('uint32'), (128,))
+    >>> bool((a == signature("OLIVE growers, across the south expect their smallest harvest in a decade")).all())
+    True
+    """
+    return _minhash(normalised_words(text), config)
+
+
+def _minhash(words: list[str], config: CleanerConfig) -> np.ndarray:
+    m = MinHash(num_perm=config.minhash_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                permutations=_permutations(config.minhash_perm))
+    m.update_batch(shingles(words, config.shingle_words))
+    return np.asarray(m.hashvalues, dtype=np.uint32)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The MinHash estimate of the Jaccard similarity of two shingle sets: the share of equal values.
+
+    >>> s = signature("The council approved the new budget for the harbour ferry on Tuesday evening.")
+    >>> similarity(s, s)
+    1.0
+    """
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DedupEntry:
+    """What dedup keeps of one article: its id, where it came from, and its body's fingerprints.
+
+    `order` is any tuple that sorts in source order (for example `(file_index, record_index)`);
+    with `length` (characters of clean body) it decides which copy is kept. `source` names the
+    record in the duplicates table; entries loaded from a parent version have none.
+    """
+
+    id: str
+    order: tuple
+    length: int
+    exact_key: str
+    signature: np.ndarray
+    source: Source | None = None
+
+
+def entry_for(article: Article, order: tuple = (), config: CleanerConfig = DEFAULT_CONFIG) -> DedupEntry:
+    """The `DedupEntry` of a cleaned article (cheap; meant to run in the worker that cleaned it).
+
+    >>> from cleaner.records import Source
+    >>> e = entry_for(Article(id="a1", source=Source("a.txt", "0" * 64), text="Hello, world."), (0, 1))
+    >>> e.id, e.order, e.length, e.exact_key == body_key("hello world"), e.signature.shape
+    ('a1', (0, 1), 13, True, (128,))
+    """
+    words = normalised_words(article.text)
+    key = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    return DedupEntry(id=article.id, order=tuple(order), length=len(article.text), exact_key=key,
+                      signature=_minhash(words, config), source=article.source)
+
+
+def lsh_rows(config: CleanerConfig) -> int:
+    """Rows per LSH band: `minhash_perm // lsh_bands` (ValueError when that is not at least 1).
+
+    >>> lsh_rows(CleanerConfig(minhash_perm=128, lsh_bands=32))
+    4
+    """
+    if config.lsh_bands < 1 or config.minhash_perm // config.lsh_bands < 1:
+        raise ValueError(f"lsh_bands={config.lsh_bands} must be between 1 and minhash_perm={config.minhash_perm}")
+    return config.minhash_perm // config.lsh_bands
+
+
+def find_duplicates(entries: Iterable[DedupEntry], config: CleanerConfig = DEFAULT_CONFIG,
+                    parent: Iterable[DedupEntry] = ()) -> dict[str, Duplicate]:
+    """`{id: Duplicate}` for every entry that repeats a kept article or one of `parent`.
+
+    Exact copies first (same `exact_key`), then near copies (MinHash-LSH candidates whose
+    estimated Jaccard similarity is at least `config.near_dup_threshold`); the keep rule is in the
+    module docstring. Ids must be unique among `entries` (ValueError otherwise).
+
+    >>> from cleaner.records import Source
+    >>> body = ("Olive growers across the south expect their smallest harvest in a decade, as a second "
+    ...         "dry summer left trees with fewer and smaller fruit, the national growers' association said "
+    ...         "on Wednesday. The association forecast output of 210,000 tonnes, down 34 percent.")
+    >>> arts = [Article(id=i, source=Source(f"{i}.txt", "0" * 64), text=t) for i, t in
+    ...         [("short", body), ("long", body + " Copyright 2023 Wire."), ("copy", body.upper()),
+    ...          ("other", "The central library will stay open until midnight on weekdays.")]]
+    >>> dups = find_duplicates([entry_for(a, (n,)) for n, a in enumerate(arts)])
+    >>> sorted((d.id, d.duplicate_of, d.kind) for d in dups.values())
+    [('copy', 'long', 'near'), ('short', 'long', 'near')]
+    """
+    new = list(entries)
+    old = sorted(parent, key=lambda e: (-e.length, e.order, e.id))
+    seen_ids: set[str] = set()
+    for e in new:
+        if e.id in seen_ids:
+            raise ValueError(f"dedup entry id {e.id!r} is not unique")
+        seen_ids.add(e.id)
+    new.sort(key=lambda e: (-e.length, e.order, e.id))
+
+    # Exact pass: the first of each key in keep order represents it; parents come first.
+    first: dict[str, int] = {}           # exact key -> index into `reps`
+    reps: list[DedupEntry] = []
+    for e in old:
+        if e.exact_key not in first:
+            first[e.exact_key] = len(reps)
+            reps.append(e)
+    n_parent = len(reps)
+    copies: list[tuple[DedupEntry, int]] = []   # (entry, index of its representative)
+    for e in new:
+        rep = first.get(e.exact_key)
+        if rep is None:
+            first[e.exact_key] = len(reps)
+            reps.append(e)
+        else:
+            copies.append((e, rep))
+
+    # Near pass over the representatives, in keep order: compare each with the kept ones.
+    resolved = _near(reps, n_parent, config)     # rep index -> (kept rep index, similarity)
+    out: dict[str, Duplicate] = {}
+    for i in range(n_parent, len(reps)):
+        hit = resolved.get(i)
+        if hit is not None:
+            e = reps[i]
+            out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=reps[hit[0]].id,
+                                  similarity=hit[1], kind="near")
+    for e, rep in copies:
+        hit = resolved.get(rep)
+        if hit is None:
+            out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=reps[rep].id, similarity=1.0, kind="exact")
+        else:
+            out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=reps[hit[0]].id,
+                                  similarity=hit[1], kind="near")
+    return out
+
+
+def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[int, tuple[int, float]]:
+    """For each representative from `n_parent` on that is a near duplicate: (kept index, similarity)."""
+    n = len(reps)
+    if n - n_parent == 0 or n < 2:
+        return {}
+    perm = config.minhash_perm
+    rows = lsh_rows(config)
+    sigs = np.empty((n, perm), dtype=np.uint32)
+    for i, e in enumerate(reps):
+        if e.signature.shape != (perm,):
+            raise ValueError(f"entry {e.id!r} has {e.signature.size} MinHash values, the settings say {perm}")
+        sigs[i] = e.signature
+    empty = (sigs == _MAX_HASH).all(axis=1)      # no shingles: nothing to compare
+    buckets = _shared_buckets(sigs, config.lsh_bands, rows, empty)
+    threshold = config.near_dup_threshold
+    kept_in: dict[int, list[int]] = {}           # bucket -> kept representatives in it
+    result: dict[int, tuple[int, float]] = {}
+    for i in range(n):
+        keys = buckets.get(i)
+        if keys is None:
+            continue
+        if i >= n_parent:
+            cands = sorted({k for key in keys for k in kept_in.get(key, ())})
+            if cands:
+                equal = np.count_nonzero(sigs[cands] == sigs[i], axis=1)
+                best = int(np.argmax(equal))         # the first best: the earliest in keep order
+                sim = int(equal[best]) / perm
+                if sim >= threshold:
+                    result[i] = (cands[best], sim)
+                    continue
+        for key in keys:
+            kept_in.setdefault(key, []).append(i)
+    return result
+
+
+_BAND_MIX = np.random.RandomState(20240601).randint(1, 2**62, size=64, dtype=np.int64).astype(np.uint64) | np.uint64(1)
+
+
+def _shared_buckets(sigs: np.ndarray, bands: int, rows: int, empty: np.ndarray) -> dict[int, list[int]]:
+    """For each row index that shares an LSH bucket with another row: the ids of those buckets.
+
+    A band's `rows` values are mixed into one uint64 (odd multipliers, wrapping); a collision of
+    two different bands only adds a candidate, which the similarity check then rejects.
+    """
+    n = len(sigs)
+    out: dict[int, list[int]] = {}
+    offset = 0
+    for b in range(bands):
+        block = sigs[:, b * rows:(b + 1) * rows].astype(np.uint64)
+        h = np.zeros(n, dtype=np.uint64)
+        for j in range(rows):
+            h = (h ^ block[:, j]) * _BAND_MIX[j % len(_BAND_MIX)]
+        _, inverse, counts = np.unique(h, return_inverse=True, return_counts=True)
+        shared = (counts[inverse] >= 2) & ~empty
+        for i in np.flatnonzero(shared).tolist():
+            out.setdefault(i, []).append(offset + int(inverse[i]))
+        offset += len(counts)
+    return out
+
+
+# --- entries of a published version, for `--parent` -------------------------------------------
+
+def _settings(config: CleanerConfig) -> dict:
+    return {"signature_version": SIGNATURE_VERSION, "minhash_perm": config.minhash_perm,
+            "shingle_words": config.shingle_words, "seed": MINHASH_SEED, "scheme": MINHASH_SCHEME}
+
+
+def save_entries(entries: Iterable[DedupEntry], path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> int:
+    """Write `entries` (id, exact key, length, signature) as Parquet, sorted by id; return the rows.
+
+    The MinHash settings go into the file's metadata, so `load_entries` can refuse a file made
+    with other ones. The same entries give the same bytes in any order. `path`'s folder must exist.
+    """
+    rows = sorted(entries, key=lambda e: e.id)
+    width = 4 * config.minhash_perm
+    sig = pa.array([np.ascontiguousarray(e.signature, dtype="<u4").tobytes() for e in rows],
+                   type=pa.binary(width))
+    table = pa.table({
+        "id": pa.array([e.id for e in rows], pa.string()),
+        "exact_key": pa.array([e.exact_key for e in rows], pa.string()),
+        "length": pa.array([e.length for e in rows], pa.int64()),
+        "signature": sig,
+    }).replace_schema_metadata({_META_KEY: json.dumps(_settings(config), sort_keys=True).encode()})
+    pq.write_table(table, str(path), compression="zstd")
+    return len(rows)
+
+
+def load_entries(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> list[DedupEntry]:
+    """The entries `save_entries` wrote, or ValueError if they were made with other MinHash settings."""
+    table = pq.read_table(str(path))
+    meta = (table.schema.metadata or {}).get(_META_KEY)
+    theirs = json.loads(meta) if meta else {}
+    ours = _settings(config)
+    diff = [f"{k}={theirs.get(k)!r} there, {v!r} here" for k, v in ours.items() if theirs.get(k) != v]
+    if diff:
+        raise ValueError(f"{path}: dedup signatures were made with other settings ({'; '.join(diff)}); "
+                         "rebuild the parent or use the same settings")
+    ids = table.column("id").to_pylist()
+    keys = table.column("exact_key").to_pylist()
+    lengths = table.column("length").to_pylist()
+    sigs = table.column("signature").to_pylist()
+    return [DedupEntry(id=i, order=(), length=n, exact_key=k, signature=np.frombuffer(s, dtype="<u4").astype(np.uint32))
+            for i, k, n, s in zip(ids, keys, lengths, sigs)]
+
+
 class ExactDeduper:
-    """Remembers the body key of every kept article (16 bytes each, not the texts)."""
+    """Streaming exact dedup: remembers the body key of every kept article (16 bytes each, not the texts).
+
+    The first one seen is kept (inputs are read in a stable, sorted order, so "first" is
+    deterministic). Superseded by the global `find_duplicates` once the pipeline calls it.
+    """
 
     def __init__(self) -> None:
         self._first: dict[str, str] = {}
