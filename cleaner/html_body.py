@@ -31,9 +31,12 @@ BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
     "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
     "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main",
-    "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "tfoot",
     "thead", "tr", "ul", "frameset", "noframes", "option", "optgroup",
 ))
+#: Table cells: a row of cells is one block, its cells joined by a space (a results table reads
+#: "1 Kyle Busch 5040"), unless a cell holds blocks of its own (a layout table).
+CELL_TAGS = frozenset(("td", "th"))
 #: Elements whose content is never visible text (or never the story), dropped with their content.
 DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
@@ -48,7 +51,7 @@ PARA_TAGS = frozenset(("p", "pre", "blockquote", "li", "dd", "dt", "h1", "h2", "
 OUT_TAG = {"div": "p", "section": "p", "article": "p", "main": "p", "body": "p", "html": "p",
            "center": "p", "header": "p", "footer": "p", "aside": "p", "nav": "p", "form": "p",
            "figure": "p", "details": "p", "fieldset": "p", "dialog": "p", "span": "p", "hgroup": "p",
-           "table": "td", "tr": "td", "tbody": "td", "thead": "td", "tfoot": "td", "ul": "li",
+           "table": "td", "tr": "tr", "tbody": "td", "thead": "td", "tfoot": "td", "ul": "li",
            "ol": "li", "dl": "dd", "menu": "li", "dir": "li", "frameset": "p", "noframes": "p",
            "option": "li", "optgroup": "li"}
 
@@ -153,7 +156,22 @@ def prune(root: etree._Element) -> None:
     for el in root.xpath('.//*[@hidden or @style[contains(., "none") or contains(., "hidden")]]'):
         if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             if el.tag not in ("html", "body"):
-                el.drop_tree()
+                _drop(el)
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element and its content, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def segment(root: etree._Element) -> tuple[list[Segment], dict]:
@@ -209,6 +227,8 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
                 flush()
             if tag == "a":
                 in_link -= 1
+                buf.append(" ")
+            elif tag in CELL_TAGS:
                 buf.append(" ")
             if marks and marks[-1] is el:
                 marks.pop()
@@ -313,14 +333,15 @@ def choose_region(segs: list[Segment]) -> list:
                 link_len[el] = link_len.get(el, 0) + s.links
             el = el.getparent()
     final = {el: sc * (1 - link_len.get(el, 0) / max(text_len.get(el, 1), 1)) for el, sc in scores.items()}
-    top = max(final, key=final.get)
-    top_score = final[top]
+    top = _ascend(max(final, key=final.get), final)
+    top_score = final.get(top, 0.0)
     parent = top.getparent()
     if parent is None:
         return [top]
     threshold = max(10.0, top_score * 0.2)
     region = []
     top_cls = top.get("class")
+    para = _sibling_paragraphs(segs, parent)
     for sib in parent:
         if sib is top:
             region.append(sib)
@@ -328,9 +349,65 @@ def choose_region(segs: list[Segment]) -> list:
         if not isinstance(sib.tag, str):
             continue
         bonus = top_score * 0.2 if top_cls and sib.get("class") == top_cls else 0
-        if final.get(sib, -1e9) + bonus >= threshold:
+        if final.get(sib, -1e9) + bonus >= threshold or sib in para:
             region.append(sib)
     return region
+
+
+def _ascend(top, final: dict):
+    """Readability's three steps up from the best-scored element.
+
+    1. When at least three of the other high scorers (within 75% of the best) sit under one of
+       its ancestors, the story is split into parts (a paragraph per card): take that ancestor.
+    2. When an ancestor scores higher than the element below it before the scores fall under a
+       third of the best, there is more story beside it: take that ancestor.
+    3. An element that is its parent's only child is the same container as its parent.
+    """
+    best = final[top]
+    if best <= 0:
+        return top
+    others = sorted((el for el in final if el is not top and final[el] >= 0.75 * best),
+                    key=final.get, reverse=True)[:4]
+    if len(others) >= 3:
+        chains = [set(_ancestors(el)) for el in others]
+        for anc in _ancestors(top):
+            if anc.tag in ("body", "html"):
+                break
+            if sum(anc in c for c in chains) >= 3:
+                top = anc
+                break
+    last = final.get(top, best)
+    for anc in _ancestors(top):
+        if anc.tag in ("body", "html"):
+            break
+        sc = final.get(anc)
+        if sc is None:
+            continue
+        if sc < best / 3:
+            break
+        if sc > last:
+            top = anc
+            break
+        last = sc
+    parent = top.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and _element_children(parent) == 1:
+        top, parent = parent, parent.getparent()
+    return top
+
+
+def _element_children(el) -> int:
+    return sum(1 for c in el if isinstance(c.tag, str))
+
+
+def _sibling_paragraphs(segs: list[Segment], parent) -> set:
+    """Paragraphs sitting right beside the chosen container (readability's sibling test): a
+    ``<p>`` child of its parent that reads as prose and is not mostly links."""
+    out = set()
+    for s in segs:
+        if s.category is None and s.prose and s.owner.tag == "p" and s.owner.getparent() is parent \
+                and s.links <= 0.25 * len(s.text):
+            out.add(s.owner)
+    return out
 
 
 def in_region(segs: list[Segment], region: list) -> list[Segment]:

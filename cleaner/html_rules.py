@@ -93,7 +93,7 @@ CLASS_MARKERS: tuple[Marker, ...] = (
         "sidebar", "widget", "widgets", "toolbar", "tools", "print", "rating", "poll", "modal",
         "popup", "overlay", "login", "signin", "sr-only", "screen-reader-text", "visually-hidden",
         "visuallyhidden", "offscreen", "rail", "right-rail", "slideshow",
-        "gallery", "carousel", "video-player", "player", "audio-player", "skip",
+        "gallery", "carousel", "video-player", "audio-player", "media-player", "jwplayer", "skip",
     ), 200),
 )
 
