@@ -192,6 +192,25 @@ def check(
 
 
 @app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="One input file (.txt .html .jsonl .json, optionally .gz).")],
+    record: Annotated[Optional[int], typer.Option("--record", "-r", help="Only the record at this line (JSONL) or position (JSON array).")] = None,
+) -> None:
+    """Show FILE as it came in, each removed line marked with its category and rule, and the metadata found."""
+    from cleaner.explain import explain_file, render_plain, render_rich
+
+    if not file.is_file():
+        raise _fail(f"no such file: {file}")
+    items = explain_file(file, record, DEFAULT_CONFIG)
+    if not items:
+        raise _fail(f"{file}: no record {record}" if record is not None else f"{file}: no records")
+    if out.is_terminal:
+        render_rich(items, out)
+    else:
+        sys.stdout.write(render_plain(items))
+
+
+@app.command()
 def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
     """Recompute every checksum of a published version; exit 1 if anything differs."""
     from cleaner.publish import verify as verify_version
