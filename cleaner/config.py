@@ -20,7 +20,7 @@ class CleanerConfig:
     row_group_rows: int = 2_000
     compression: str = "zstd"
     # dedup
-    near_dup_threshold: float = 0.8     # MinHash-LSH Jaccard threshold for near duplicates
+    near_dup_threshold: float = 0.7     # MinHash Jaccard (5-word shingles) at or above which two bodies are one story
     minhash_perm: int = 128
     shingle_words: int = 5
     lsh_bands: int = 32                 # LSH bands of minhash_perm // lsh_bands rows; more bands find more candidates
