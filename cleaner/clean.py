@@ -112,7 +112,7 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
             pre.append(Label(block.category, block.rule) if block.category else None)
     _mark_description(lines, pre, doc.description, article.title)
     labels = classify(lines, title=article.title, title_is_first_line=article.title is None, pre=pre)
-    labels = [None if lab is not None and p is None and lab.rule in _TEXT_CONTEXT_RULES else lab
+    labels = [None if lab is not None and p is None and _position_guess(lab.rule) else lab
               for lab, p in zip(labels, pre)]
     return assemble(article, lines, labels)
 
@@ -121,8 +121,8 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
 #: paragraphs, a repeat of an earlier line). In a page the markup has already chosen the story's
 #: region, and a repeated short line there is structure (a recipe's "Eat every 2-3 hours"), so
 #: these guesses are not applied to HTML blocks; rules that recognise a line's content still are.
-_TEXT_CONTEXT_RULES = frozenset(("context.before_core", "context.after_core", "context.between_cores",
-                                 "context.footer", "context.head", "duplicate.paragraph"))
+def _position_guess(rule: str) -> bool:
+    return rule.startswith("context.") or rule == "duplicate.paragraph"
 
 
 def _mark_description(lines: list[Line], pre: list[Label | None], description: str | None,

@@ -36,6 +36,7 @@ class Block:
     tag: str = "p"
     category: str | None = None
     rule: str | None = None
+    links: int = 0          # characters of the text inside <a>
 
 
 @dataclass(slots=True)
@@ -101,7 +102,7 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     region = B.choose_region(segs)
     for s in B.in_region(segs, region) if region else []:
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
-        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule))
+        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links))
     return doc
 
 

@@ -43,6 +43,7 @@ DROP_TAGS = (
     "canvas", "button", "input", "select", "textarea", "head", "audio", "video", "map", "title",
     "datalist", "applet", "frame",
 )
+LIST_ITEMS = frozenset(("li", "dd", "dt"))
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 #: Owners that are a paragraph themselves: their score goes to the element around them.
 PARA_TAGS = frozenset(("p", "pre", "blockquote", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -300,6 +301,68 @@ def _tag_weight(el) -> int:
 
 def choose_region(segs: list[Segment]) -> list:
     """The elements that hold the story: the best-scored container and its close siblings."""
+    final = candidate_scores(segs)
+    if not final:
+        return []
+    top = _ascend(max(final, key=final.get), final)
+    threshold = max(10.0, final.get(top, 0.0) * 0.2)
+    branch = _branch_points(segs, top)
+    # A story cut into parts with the same class (nytimes' story-body-supplemental, a paragraph
+    # per card) is taken whole: climb to the part that has a same-class sibling holding prose.
+    el = top
+    for _ in range(3):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        cls = el.get("class")
+        if cls and any(sib is not el and sib.get("class") == cls and branch.get(sib, 0) >= 10.0
+                       for sib in parent if isinstance(sib.tag, str)):
+            top = el
+            break
+        el = parent
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    top_cls = top.get("class")
+    para = _sibling_paragraphs(segs, parent)
+    region = []
+    for sib in parent:
+        if sib is top:
+            region.append(sib)
+            continue
+        if not isinstance(sib.tag, str):
+            continue
+        bonus = threshold if top_cls and sib.get("class") == top_cls else 0
+        if max(final.get(sib, 0), branch.get(sib, 0)) + bonus >= threshold or sib in para:
+            region.append(sib)
+    return region
+
+
+def _branch_points(segs: list[Segment], top, depth: int = 200) -> dict:
+    """The prose points held by each side branch of `top`'s ancestor chain (the children of the
+    chain's elements that are not on it), scaled down by their share of link text."""
+    chain = {top, *_ancestors(top)}
+    points: dict = {}
+    text: dict = {}
+    links: dict = {}
+    for s in segs:
+        if s.category is not None:
+            continue
+        el, child, n = s.owner, None, 0
+        while el is not None and el not in chain and n < depth:
+            child, el, n = el, el.getparent(), n + 1
+        if child is None or el is None or el not in chain:
+            continue
+        text[child] = text.get(child, 0) + len(s.text)
+        links[child] = links.get(child, 0) + s.links
+        if s.prose:
+            points[child] = points.get(child, 0) + 1 + len(_COMMAS.findall(s.text)) + min((s.weight - s.links) / 100, 3)
+    return {el: p * (1 - links[el] / max(text[el], 1)) for el, p in points.items()}
+
+
+def candidate_scores(segs: list[Segment]) -> dict:
+    """Readability's content score of every element above a prose paragraph, scaled down by the
+    share of its text that is links."""
     scores: dict = {}
     for s in segs:
         if s.category is not None or not s.prose:
@@ -312,6 +375,8 @@ def choose_region(segs: list[Segment]) -> list:
         if start is None:
             start = owner
         points = 1 + len(_COMMAS.findall(s.text)) + min((s.weight - s.links) / 100, 3)
+        if owner.tag in LIST_ITEMS:  # a list of sentences is a gallery's legends or a teaser list as often as a story
+            points /= 2
         el, level = start, 0
         while el is not None and level < 5:
             if el not in scores:
@@ -320,7 +385,7 @@ def choose_region(segs: list[Segment]) -> list:
             el = el.getparent()
             level += 1
     if not scores:
-        return []
+        return {}
     text_len: dict = {}
     link_len: dict = {}
     for s in segs:
@@ -332,26 +397,7 @@ def choose_region(segs: list[Segment]) -> list:
                 text_len[el] = text_len.get(el, 0) + len(s.text)
                 link_len[el] = link_len.get(el, 0) + s.links
             el = el.getparent()
-    final = {el: sc * (1 - link_len.get(el, 0) / max(text_len.get(el, 1), 1)) for el, sc in scores.items()}
-    top = _ascend(max(final, key=final.get), final)
-    top_score = final.get(top, 0.0)
-    parent = top.getparent()
-    if parent is None:
-        return [top]
-    threshold = max(10.0, top_score * 0.2)
-    region = []
-    top_cls = top.get("class")
-    para = _sibling_paragraphs(segs, parent)
-    for sib in parent:
-        if sib is top:
-            region.append(sib)
-            continue
-        if not isinstance(sib.tag, str):
-            continue
-        bonus = top_score * 0.2 if top_cls and sib.get("class") == top_cls else 0
-        if final.get(sib, -1e9) + bonus >= threshold or sib in para:
-            region.append(sib)
-    return region
+    return {el: sc * (1 - link_len.get(el, 0) / max(text_len.get(el, 1), 1)) for el, sc in scores.items()}
 
 
 def _ascend(top, final: dict):
