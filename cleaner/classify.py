@@ -154,10 +154,12 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     body = [i for i in range(start, len(lines))
             if inside[i] and labels[i] is None and lines[i].paragraph_like and i not in deferred]
     first, last = (body[0], body[-1]) if body else (len(lines), -1)
+    barrier = _comments_start(lines, labels, [_score(l, lab, sh, False) for l, lab, sh in zip(lines, labels, shapes)], start)
     for i in range(start, len(lines)):
         if labels[i] is None and i not in deferred and not inside[i]:
-            labels[i] = Label("navigation", "context.before_core" if i < first else
-                              "context.after_core" if i > last else "context.between_cores")
+            labels[i] = (Label("comments", "context.comments") if i > barrier else
+                         Label("navigation", "context.before_core" if i < first else
+                               "context.after_core" if i > last else "context.between_cores"))
     for i, lab in deferred.items():
         if labels[i] is None and (i < first or i > last):
             labels[i] = lab
@@ -210,6 +212,29 @@ CORE_SHARE = 0.3
 CORE_MIN = 12.0
 
 
+def _comments_start(lines: list[Line], labels: list[Label | None], scores: list[float], start: int) -> int:
+    """Where a comment section begins: a comments heading (a count, "Leave a Reply") after at least
+    `COMMENTS_AFTER` words of story prose. The story never runs past it."""
+    mass = 0.0
+    for i in range(start, len(lines)):
+        lab = labels[i]
+        if (lab is not None and lab.rule in _COMMENT_HEADS and mass >= COMMENTS_AFTER
+                and norm(lines[i].text).strip(" :.") not in _BARE_COMMENT_LINKS):
+            return i
+        if lab is None and scores[i] > 0:
+            mass += scores[i]
+    return len(lines)
+
+
+_COMMENT_HEADS = frozenset({"comments.count", "comments.label"})
+# A bare "Comments" is as often a button next to the share bar as the section's heading.
+_BARE_COMMENT_LINKS = frozenset({"comments", "comment", "discussion", "show comments", "load comments"})
+#: Words of story prose that must come before a comments heading for it to end the story.
+COMMENTS_AFTER = 60.0
+#: What an isolated prose line (a teaser between a headline and its date) counts for.
+ISOLATED_WEIGHT = 0.25
+
+
 def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], start: int,
           deferred: dict[int, Label]) -> list[tuple[int, int]]:
     """The stretches of story text: runs of lines whose running score stays positive (Kadane's
@@ -226,10 +251,19 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
         if j - i >= DATA_RUN_MIN:
             in_run[i:j] = [True] * (j - i)
         i = j + 1
+    scores = [_score(lines[i], labels[i], shapes[i], i in deferred, in_run[i]) for i in range(len(lines))]
+    # A teaser: one sentence between a headline and a time or a count ("32M ago"), again and again.
+    # Story paragraphs come in runs; a prose line whose neighbours are both non-prose counts less.
+    for i in range(start + 1, len(lines) - 1):
+        if scores[i] > 0 and not in_run[i] and scores[i - 1] < 0 and scores[i + 1] < 0 and labels[i + 1] is not None or (
+                scores[i] > 0 and not in_run[i] and scores[i - 1] <= -3 and scores[i + 1] <= -3):
+            scores[i] *= ISOLATED_WEIGHT
+    # A comment section, once the story has begun, ends it: what follows are readers' words.
+    barrier = _comments_start(lines, labels, scores, start)
     segs: list[tuple[float, int, int]] = []
     run, run_lo, peak, peak_hi = 0.0, start, 0.0, -1
-    for i in range(start, len(lines)):
-        sc = _score(lines[i], labels[i], shapes[i], i in deferred, in_run[i])
+    for i in range(start, barrier):
+        sc = scores[i]
         if run <= 0:
             if peak > 0:
                 segs.append((peak, run_lo, peak_hi))

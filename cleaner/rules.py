@@ -178,6 +178,13 @@ RULES: tuple[Rule, ...] = (
     Rule("comments.label", "comments", whole_line("Comments", "Comment", "Leave a Reply", "Leave a Comment", "Add a comment",
                                                  "Post a comment", "Discussion", "Reader comments", "Show comments", "Load comments"),
          example="Leave a Reply", counter="Comments from the minister angered the union.", seen="comment forms"),
+    Rule("comments.count", "comments",
+         r"^[\W_]*(?:\d[\d,.]*\s+(?:comments?|responses?|replies|reactions?|thoughts?)\b(?:\s+(?:to|on)\s*[“\x22'‘«].{0,150})?|(?:top[- ]rated|most\s+(?:liked|recent)|newest|oldest|all|reader|latest)\s+comments?|(?:no|view\s+all|show\s+all|see\s+all|read\s+all)\s+(?:\d+\s+)?comments?|comments?\s*\(\d+\))[\W_]*$",
+         example="34 responses to “ Anthony Lynn: “We needed to win this game” ”", counter="34 responses to the survey came from teachers, the union said.",
+         max_words=30, seen="comment-section headers on blogs and news sites"),
+    Rule("comments.author", "comments", r"^(?:\d{1,3}[.)]\s+)?[\w.'’@-]+(?:\s+[\w.'’@-]+){0,3}\s+(?:says|said|wrote|writes|replied)\s*:$|^(?:rating|votes?|score)\s*:\s*[-+]?\d+\s*(?:votes?|points?)?$|^(?:reply|permalink)(?:\s*[|·•]\s*(?:reply|report|flag|permalink|like|dislike|share))*$",
+         example="2. joetoronto says:", counter="The minister says: the bridge will reopen in spring, not before.", max_words=8,
+         seen="comment threads: who wrote, how it was rated, the reply links"),
     # ── widgets ────────────────────────────────────────────────────────────────────────────────
     Rule("comments.prompt", "comments",
          r"\b(?:add\s+your\s+comment|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|having\s+issues\s+with\s+commenting|comments?\s+(?:are|is)\s+(?:moderated|approved|closed)|comments\s+will\s+not\s+appear|join\s+the\s+(?:conversation|discussion)|view\s+comments|show\s+comments|be\s+the\s+first\s+to\s+comment|you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|comment\s+policy|commenting\s+(?:guidelines|policy|rules))\b",
@@ -211,7 +218,7 @@ RULES: tuple[Rule, ...] = (
          example="Tags: China, Russia, Ukraine", counter="Topics discussed included trade, they said: it went well.", max_words=40,
          seen="tag lists under articles"),
     Rule("timestamp.label", "timestamp",
-         r"^(?:(?:published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago)(?:\s*(?:,|at|-|–|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:\|.*)?$",
+         r"^(?:(?:published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|(?:updated\s+)?(?:\d+|an?)\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[mhdw])\s+ago)(?:\s*(?:,|at|-|–|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:\|.*)?$",
          example="Published: March 2, 2022 10:30 am EST", counter="March 2, 2022 was the day the city fell.", max_words=12,
          seen="date lines under headlines"),
 )
@@ -235,5 +242,6 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "context.head": ("navigation", "a short, non-sentence line before the first paragraph"),
     "context.before_core": ("navigation", "a line before the densest stretch of story text (page header, menus)"),
     "context.after_core": ("navigation", "a line after the last stretch of story text (page footer, link lists)"),
+    "context.comments": ("comments", "a line after a comment section's heading, once the story has begun"),
     "context.between_cores": ("navigation", "a line between two stretches of story text that outweighs neither"),
 }

@@ -22,6 +22,7 @@ SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 # List markers as page-to-text converters write them: "* ", "+ " and "o " for nested items, "• ", "1) ".
 _BULLET = re.compile(r"^(?:[*+•·▪►»›◦‣∙–—-]|o(?=\s+[A-Z0-9])|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
+_COUNT = re.compile(r"\s*[(\[]\d[\d,]*[)\]]\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 #: Languages whose lists we try, in `stop-words` names. Chinese, Japanese and Korean are left out:
@@ -148,6 +149,8 @@ def shape(text: str, mask: int = 1) -> Shape:
     (3, 0.0, False, 1.0, True, False)
     >>> shape("June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL").data, shape("3. Politics").data
     (True, False)
+    >>> shape("Akhlaq (47)").data, shape("+ 21 Day Fix Hub").data
+    (False, False)
     """
     ws = _WORD.findall(text)
     n = len(ws)
@@ -161,6 +164,8 @@ def shape(text: str, mask: int = 1) -> Shape:
     digits = sum(c.isdigit() for c in text)
     cjk = cjk_share(text) if not text.isascii() else 0.0
     marker = _BULLET.match(text)
-    data = bool(digits) and bool(_DIGIT.search(text, marker.end() if marker else 0))
+    # Figures after a symbol marker ("+ Akhlaq (47)") are a menu's counts, not data; after "1) " they may be.
+    data = (bool(digits) and not (marker and not marker.group()[0].isdigit())
+            and bool(_DIGIT.search(_COUNT.sub("", text), marker.end() if marker else 0)))
     return Shape(n, stop / n if n else 0.0, bool(SENTENCE_END.search(text.rstrip())), caps / n if n else 0.0,
                  digits / len(text) if text else 0.0, bool(marker), cjk, data)
