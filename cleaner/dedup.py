@@ -13,8 +13,8 @@ Two passes over small per-article summaries (`DedupEntry`), never over the texts
    so it is hashed into and written in the manifest.
 
 **Which one is kept** (deterministic, whatever order the entries arrive in): articles of the parent
-version always stay (they are published already); among the new ones the longest clean body is
-kept, then the earliest in source order (`DedupEntry.order`), then the smallest id. Entries are
+version always stay (they are published already); among the new ones the longest clean body (in
+words) is kept, then the earliest in source order (`DedupEntry.order`), then the smallest id. Entries are
 visited in that order and each one is compared with the articles kept so far, so every duplicate
 names a *published* article and its similarity to that very article (no chains: A~B and B~C does
 not make C a duplicate of A unless C itself is close enough to A). An exact copy of an article that
@@ -151,7 +151,8 @@ class DedupEntry:
     """What dedup keeps of one article: its id, where it came from, and its body's fingerprints.
 
     `order` is any tuple that sorts in source order (for example `(file_index, record_index)`);
-    with `length` (characters of clean body) it decides which copy is kept. `source` names the
+    with `length` (words in the clean body, so spacing and punctuation do not count) it decides
+    which copy is kept. `source` names the
     record in the duplicates table; entries loaded from a parent version have none.
     """
 
@@ -169,11 +170,11 @@ def entry_for(article: Article, order: tuple = (), config: CleanerConfig = DEFAU
     >>> from cleaner.records import Source
     >>> e = entry_for(Article(id="a1", source=Source("a.txt", "0" * 64), text="Hello, world."), (0, 1))
     >>> e.id, e.order, e.length, e.exact_key == body_key("hello world"), e.signature.shape
-    ('a1', (0, 1), 13, True, (128,))
+    ('a1', (0, 1), 2, True, (128,))
     """
     words = normalised_words(article.text)
     key = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
-    return DedupEntry(id=article.id, order=tuple(order), length=len(article.text), exact_key=key,
+    return DedupEntry(id=article.id, order=tuple(order), length=len(words), exact_key=key,
                       signature=_minhash(words, config), source=article.source)
 
 
