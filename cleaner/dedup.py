@@ -56,8 +56,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasketch import MinHash
-
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.publish import Duplicate
 from cleaner.records import Article, Source
@@ -111,7 +109,8 @@ def shingles(words: Sequence[str], n: int) -> set[bytes]:
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> np.ndarray:
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED).permutations
+    from datasketch import MinHash  # imported on first use: it pulls in scipy (about 1 s)
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
 def signature(text: str, config: CleanerConfig = DEFAULT_CONFIG) -> np.ndarray:
@@ -130,6 +129,7 @@ def signature(text: str, config: CleanerConfig = DEFAULT_CONFIG) -> np.ndarray:
 
 
 def _minhash(words: list[str], config: CleanerConfig) -> np.ndarray:
+    from datasketch import MinHash
     m = MinHash(num_perm=config.minhash_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
                 permutations=_permutations(config.minhash_perm))
     m.update_batch(shingles(words, config.shingle_words))

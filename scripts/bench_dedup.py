@@ -157,6 +157,8 @@ def main() -> int:
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threshold", type=float, default=None, help="override near_dup_threshold")
+    ap.add_argument("--scale", type=int, default=0,
+                    help="also time find_duplicates on this many synthetic signatures (10%% planted copies)")
     args = ap.parse_args()
     config = DEFAULT_CONFIG if args.threshold is None else DEFAULT_CONFIG.with_(near_dup_threshold=args.threshold)
     rng = random.Random(args.seed)
@@ -239,9 +241,36 @@ def main() -> int:
     clean_rate = len(raws) / (t4 - t3)
     print(f"  clean_article    {clean_rate:8.0f} articles/s (same texts as .txt input, first {len(raws)})")
     print(f"  dedup / cleaning {n / (t2 - t0) / clean_rate:8.2f}x  (target >= 0.5)")
+    if args.scale:
+        scale(args.scale, config)
     ok = precision >= 0.99 and recall >= 0.95 and merged_quotes == 0 and merged_topic == 0
     print("\nPASS" if ok else "\nFAIL", "(targets: precision >= 0.99, recall >= 0.95, no negative pair merged)")
     return 0 if ok else 1
+
+
+def scale(n: int, config) -> None:
+    """The global step alone at size `n`: random signatures, every tenth a copy with ~10% values changed."""
+    import tracemalloc
+
+    import numpy as np
+
+    from cleaner.dedup import DedupEntry
+    rng = np.random.default_rng(0)
+    sigs = rng.integers(0, 2**32, size=(n, config.minhash_perm), dtype=np.uint32)
+    for i in range(1, n, 10):
+        changed = rng.random(config.minhash_perm) < 0.1
+        sigs[i] = np.where(changed, rng.integers(0, 2**32, config.minhash_perm, dtype=np.uint32), sigs[i - 1])
+    es = [DedupEntry(id=f"s{i}", order=(i,), length=500, exact_key=f"k{i}", signature=sigs[i]) for i in range(n)]
+    t = time.perf_counter()
+    found = find_duplicates(es, config)
+    dt = time.perf_counter() - t
+    tracemalloc.start()
+    find_duplicates(es, config)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"  find_duplicates at {n} entries: {n / dt:8.0f} entries/s, {len(found)} of {len(range(1, n, 10))} "
+          f"planted copies found, peak working memory {peak / n:.0f} bytes/entry (signatures held: "
+          f"{4 * config.minhash_perm} bytes/entry)")
 
 
 def _rep(g: str, group: dict[str, str]) -> str:

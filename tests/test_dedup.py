@@ -224,3 +224,11 @@ def test_keep_rule_is_the_same_for_every_permutation_of_a_small_group(bodies):
     assert len(results) == 1
     kept = {i for i, _ in variants} - {i for i, _ in next(iter(results))}
     assert kept == {"v1"}
+
+
+def test_entries_survive_pickling_for_process_pools_and_dask(seeds):
+    import pickle
+    e = entries(("s0", seeds[0]))[0]
+    back = pickle.loads(pickle.dumps(e))
+    assert (back.id, back.order, back.length, back.exact_key, back.source) == (e.id, e.order, e.length, e.exact_key, e.source)
+    assert np.array_equal(back.signature, e.signature)
