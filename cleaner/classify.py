@@ -24,7 +24,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 
-from cleaner.rules import ANYWHERE, RULES
+from cleaner.rules import ANYWHERE, may_match, rules_for
 from cleaner.shape import Shape, cjk_share, document_language_mask, shape
 
 # Categories that, once seen after the last paragraph, mean the page footer has begun.
@@ -123,16 +123,18 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     ntitle = norm(title) if title else ""
 
     deferred: dict[int, Label] = {}
+    normed = [norm(l.text) for l in lines]
     for i in range(start, len(lines)):
         if labels[i] is not None:
             continue
         line = lines[i]
-        nline = norm(line.text)
+        nline = normed[i]
         if ntitle and nline == ntitle:
             labels[i] = Label("title", "meta.title_repeat")
             continue
-        for rule in RULES:
-            if rule.matches(line.text, line.n_words):
+        lower = line.text.lower()
+        for rule in (rules_for(line.n_words) if may_match(line.text, lower) else ()):
+            if rule.matches(line.text, line.n_words, lower):
                 if rule.where == ANYWHERE:
                     labels[i] = Label(rule.category, rule.id)
                 else:
@@ -141,7 +143,7 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
         if labels[i] is None and ntitle and len(ntitle.split()) >= 4 and nline.startswith(ntitle + " "):
             labels[i] = Label("caption", "caption.title_prefixed")
 
-    _mark_repeats(lines, labels, start)
+    _mark_repeats(lines, labels, start, normed)
 
     # The story runs from its first to its last paragraph; a line an OUTSIDE rule matches (a
     # "… contributed to this report." credit) does not stretch that span, it may only end it.
@@ -280,17 +282,18 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
     return [(lo, hi) for p, lo, hi in segs if p >= max(CORE_MIN, CORE_SHARE * best) or p == best]
 
 
-def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int) -> None:
+def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int, normed: list[str]) -> None:
     """Caption pairs (long then short, sharing their opening) and repeats of earlier lines.
 
     Two nearby lines that share a long opening are a caption pair when one of them is already
     known as a caption (it ends in a photo credit, say): then both go. When neither is, the shorter
     is dropped only if the longer contains it whole, so no words are lost.
     """
-    normed = [norm(l.text) for l in lines]
     for i in range(start, len(lines)):
         for j in range(i + 1, min(i + 3, len(lines))):
             a, b = normed[i], normed[j]
+            if a[:50] != b[:50]:
+                continue
             k = _common_prefix(a, b)
             if a == b or k < 50 or len(a[:k].split()) < 8:
                 continue

@@ -37,19 +37,27 @@ class Rule:
     max_words: int | None = None   # fire only on lines with at most this many words
     where: str = ANYWHERE          # ANYWHERE, or OUTSIDE the article's run of paragraphs
     seen: str = ""                 # where the pattern was seen in the wild
+    needs: tuple[str, ...] = ()    # lower-case strings of which the line must hold one (a fast gate)
 
     @cached_property
     def regex(self) -> re.Pattern:
         return re.compile(self.pattern, re.IGNORECASE)
 
-    def matches(self, line: str, n_words: int | None = None) -> bool:
+    def matches(self, line: str, n_words: int | None = None, lower: str | None = None) -> bool:
         """Whether the line is this rule's kind of boilerplate (the `where` guard is the caller's).
+
+        `needs` is checked first: a pattern that can only match a line holding "cookie" is not run
+        over a line without it. Unanchored patterns scan the whole line, so this is most of the speed.
 
         >>> RULES_BY_ID["ad.adblock"].matches("Adblock Detected")
         True
         """
         if self.max_words is not None:
             if (n_words if n_words is not None else len(line.split())) > self.max_words:
+                return False
+        if self.needs:
+            low = lower if lower is not None else line.lower()
+            if not any(n in low for n in self.needs):
                 return False
         return self.regex.search(line) is not None
 
@@ -66,6 +74,7 @@ def whole_line(*phrases: str) -> str:
     """
     if not phrases or not all(p.strip() for p in phrases):
         raise ValueError("a phrase group must not be empty")
+
     alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
     return rf"^[\W_]*(?:{alts})[\W_]*$"
 
@@ -105,7 +114,7 @@ RULES: tuple[Rule, ...] = (
          rf"(?:\(\s*(?:AP|AFP|Reuters)?\s*(?:Photo|Photos|Foto|Image|Picture)\b[^()]*\)|\([^()]*/\s*{_AGENCY}[^()]*\)|via\s+Getty\s+Images\)?|Photo\s+credit\s+should\s+read\b[^()]*\)?|\(Photo:[^()]*\)|\b(?:REUTERS|AFP|EPA|AP)/[A-Z][\w .'-]+)\s*\(?\s*$",
          example="A man reacts inside a vehicle damaged by shelling, in Brovary, Ukraine, Tuesday, March 1, 2022. (AP Photo/Efrem Lukatsky)",
          counter="The agency said the photo (released on Monday) showed the damage.",
-         seen="seeds 000 and 003: AFP/Getty and AP captions"),
+         seen="seeds 000 and 003: AFP/Getty and AP captions", needs=("photo", "foto", "image", "picture", "/", "getty")),
     Rule("caption.photo_cue", "caption",
          r"^(?:in\s+(?:this|a|the)\s+(?:file\s+)?(?:photo|image|picture|handout|video\s+grab|screen\s*grab|undated)\b|(?:this|the)\s+(?:file\s+)?(?:photo|image|picture)\s+(?:shows|taken|released|provided)\b|a\s+(?:picture|photo|photograph|handout)\s+(?:shows|taken|released)\b|file\s*(?:photo)?\s*[-–—:]|pictured\s*:|photo\s+shows\b)",
          example="In this photo released by Xinhua News Agency, Yang Jiechi meets Jake Sullivan in Rome.",
@@ -121,13 +130,13 @@ RULES: tuple[Rule, ...] = (
          seen="seed 004 (RFA); Reuters 'Reporting by … ; Editing by …'"),
     Rule("byline.contributed", "byline", r"(?:contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))|\b(?:writers?|reporters?|correspondents?|staff|journalists?)\b[^.]{0,120}\bcontributed)\.?$",
          example="Associated Press writer Ken Moritsugu in Beijing contributed to this report.",
-         counter="Rain contributed.", max_words=30, where=OUTSIDE, seen="AP tail lines"),
+         counter="Rain contributed.", max_words=30, where=OUTSIDE, seen="AP tail lines", needs=("contributed",)),
     # ── ads and paid content ───────────────────────────────────────────────────────────────────
     Rule("ad.adblock_heading", "ad", whole_line("Adblock Detected", "Ad Blocker Detected", "AdBlock Detected!"),
          example="Adblock Detected", counter="Adblock detected on half the devices, the study says.", seen="seed 000"),
     Rule("ad.adblock", "ad", r"\bad\s*-?\s*block(?:er|ing)?\b.*\b(?:detected|disable|disabling|whitelist|turn\s+off|pause|support)|\b(?:adblock|ad\s*blocker)\s+detected\b|\bdisabl\w*\s+(?:your\s+)?ad\s*-?\s*block",
          example="Please consider supporting us by disabling your ad blocker", counter="Sales of ad blockers rose last year, the report found.", max_words=40,
-         seen="seed 000"),
+         seen="seed 000", needs=("block",)),
     Rule("ad.label", "ad", whole_line(
             "Sponsored Content", "Sponsored", "Sponsored Links", "Sponsored Stories", "Advertisement", "Advertisements",
             "Advertising", "Ad", "Ads", "Paid Content", "Paid Post", "Partner Content", "Promoted", "Promoted Content",
@@ -189,31 +198,31 @@ RULES: tuple[Rule, ...] = (
     Rule("comments.prompt", "comments",
          r"\b(?:add\s+your\s+comment|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|having\s+issues\s+with\s+commenting|comments?\s+(?:are|is)\s+(?:moderated|approved|closed)|comments\s+will\s+not\s+appear|join\s+the\s+(?:conversation|discussion)|view\s+comments|show\s+comments|be\s+the\s+first\s+to\s+comment|you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|comment\s+policy|commenting\s+(?:guidelines|policy|rules))\b",
          example="Please let us know if you're having issues with commenting.",
-         counter="The minister declined to comment on the report.", max_words=90, seen="seeds 003 and 004"),
+         counter="The minister declined to comment on the report.", max_words=90, seen="seeds 003 and 004", needs=("comment", "reply", "conversation", "discussion")),
     Rule("widget.chat", "widget", r"\b(?:how\s+can\s+(?:i|we)\s+help(?:\s+you)?(?:\s+today)?\s*\?|chat\s+with\s+us|live\s+chat|start\s+(?:a\s+)?chat|send\s+us\s+a\s+message|we'?re\s+(?:online|offline)|typically\s+replies)",
          example="Hello, I am Adam, how can I help you?", counter="How can I help them, she asked, when the roads are closed?", max_words=20,
-         seen="seed 000: chat widget"),
+         seen="seed 000: chat widget", needs=("help", "chat", "message", "online", "offline", "replies")),
     # ── publisher disclaimers ──────────────────────────────────────────────────────────────────
     Rule("disclaimer.views", "disclaimer",
          r"\b(?:does\s+not\s+(?:always\s+|necessarily\s+)?(?:share|support|endorse|reflect)\s+(?:or\s+(?:support|endorse|share)\s+)?the\s+(?:views|opinions)\s+(?:and\s+opinions\s+)?(?:expressed|of\s+(?:the\s+|its\s+|our\s+)?(?:authors?|writers?|contributors?|columnists?))|views\s+(?:and\s+opinions\s+)?expressed\s+(?:here|herein|in\s+this\s+(?:article|post|piece))|(?:do|does)\s+not\s+necessarily\s+(?:reflect|represent)\s+the\s+(?:views|opinions|position|policy)|is\s+not\s+responsible\s+for\s+the\s+content|opinions\s+expressed\s+(?:here|in\s+this)|for\s+informational\s+purposes\s+only|not\s+(?:intended\s+as\s+)?(?:financial|investment|legal|medical)\s+advice)\b",
          example='" Conservative News Daily does not always share or support the views and opinions expressed here; they are just those of the writer."',
-         counter="The president does not share the views of his advisers on tariffs.", max_words=80, seen="seed 000"),
+         counter="The president does not share the views of his advisers on tariffs.", max_words=80, seen="seed 000", needs=("views", "opinion", "responsible", "informational", "advice", "reflect", "represent")),
     # ── newsletters, cookies ───────────────────────────────────────────────────────────────────
     Rule("newsletter.signup", "newsletter",
          r"\b(?:sign\s+up\s+(?:for|to)\s+(?:our|the|my)\b|subscribe\s+to\s+(?:our|the)\s+(?:\w+\s+)?(?:newsletter|channel|podcast)|newsletters?\b.*\b(?:inbox|sign\s+up|subscribe)|delivered\s+(?:straight\s+)?to\s+your\s+inbox|enter\s+your\s+e-?mail|get\s+(?:our|the)\s+(?:\w+\s+)?newsletter|by\s+(?:signing\s+up|subscribing),?\s+you\s+agree|thank\s+you\s+for\s+subscribing)",
          example="Sign up for our newsletter to get the latest news delivered to your inbox",
          counter="Thousands signed up for the program after the newsletter was published.", max_words=40,
-         seen="newsletter boxes"),
+         seen="newsletter boxes", needs=("sign", "subscrib", "newsletter", "inbox", "mail")),
     Rule("cookie.notice", "cookie",
          r"\b(?:(?:we|this\s+(?:site|website))\s+uses?\s+cookies|use\s+of\s+cookies|accept\s+(?:all\s+)?cookies|cookie\s+(?:policy|settings|preferences|consent)|by\s+continuing\s+to\s+(?:browse|use)\s+(?:this|our)\s+(?:site|website))\b",
          example="We use cookies to improve your experience. By continuing to use this site, you agree.",
          counter="Cookies were served to the visiting delegation at the embassy.", max_words=60,
-         seen="cookie banners"),
+         seen="cookie banners", needs=("cookie", "continuing")),
     # ── copyright, tags, timestamps ────────────────────────────────────────────────────────────
     Rule("copyright.notice", "copyright",
          r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all\s+rights\s+reserved)|\ball\s+rights\s+reserved\b|\bmay\s+not\s+be\s+(?:published|reproduced|broadcast|rewritten|redistributed)\b",
          example="© 2022 Radio Free Asia. All rights reserved.", counter="Copyright lawyers say the ruling will be appealed.", max_words=40,
-         seen="footers; AP 'may not be published, broadcast, rewritten or redistributed'"),
+         seen="footers; AP 'may not be published, broadcast, rewritten or redistributed'", needs=("©", "(c)", "copyright", "rights reserved", "may not be")),
     Rule("tags.label", "tags", r"^(?:tags?|topics?|filed\s+under|categories|category|keywords|themen|etiquetas|mots-clés)\s*[:|]",
          example="Tags: China, Russia, Ukraine", counter="Topics discussed included trade, they said: it went well.", max_words=40,
          seen="tag lists under articles"),
@@ -224,6 +233,70 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+# Rules are grouped by the longest line they may match, so a long paragraph is not tried against
+# rules that only fire on short lines.
+_LONGEST = max(r.max_words or 0 for r in RULES)
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every top-level alternative of `pattern` starts with `^`.
+
+    >>> _anchored(r"^a|^b"), _anchored(r"^(?:a|b)"), _anchored(r"^a|b"), _anchored(r"[|]^a")
+    (True, True, False, False)
+    """
+    depth, in_class, esc, starts = 0, False, False, [0]
+    for i, c in enumerate(pattern):
+        if esc:
+            esc = False
+        elif c == "\\":
+            esc = True
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            starts.append(i + 1)
+    return all(pattern.startswith("^", k) for k in starts)
+
+
+def _gate(rules: tuple[Rule, ...]) -> re.Pattern:
+    """One anchored pattern for the rules without `needs`: if it does not match at a line's start, none
+    of them can match anywhere (each is anchored), so the table walk can be skipped."""
+    bad = [r.id for r in rules if not r.needs and not _anchored(r.pattern)]
+    if bad:
+        raise ValueError(f"rules must be anchored (^) or have `needs`: {bad}")
+    return re.compile("|".join(f"(?:{r.pattern})" for r in rules if not r.needs), re.IGNORECASE)
+
+
+_GATE = _gate(RULES)
+_NEEDS = tuple(sorted({n for r in RULES for n in r.needs}))
+
+
+def may_match(line: str, lower: str) -> bool:
+    """A fast test that is true whenever some rule matches `line` (`lower` is `line.lower()`).
+
+    >>> may_match("Related Articles", "related articles"), may_match("The talks went on.", "the talks went on.")
+    (True, False)
+    """
+    return _GATE.match(line) is not None or any(n in lower for n in _NEEDS)
+
+
+def rules_for(n_words: int) -> tuple[Rule, ...]:
+    """The rules, in table order, that may match a line of `n_words` words (their `max_words` allows it).
+
+    >>> len(rules_for(1)) == len(RULES) and len(rules_for(500)) < len(RULES)
+    True
+    """
+    return _BY_LENGTH[min(n_words, _LONGEST + 1)]
+
+
+_BY_LENGTH: tuple[tuple[Rule, ...], ...] = tuple(
+    tuple(r for r in RULES if r.max_words is None or n <= r.max_words) for n in range(_LONGEST + 2))
 if len(RULES_BY_ID) != len(RULES):
     raise ValueError("rule ids must be unique")
 
