@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+import lxml.html
 from lxml import etree
 
 from cleaner import html_body as B
@@ -85,6 +86,8 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     if root is None:
         return doc
     _metadata(root, doc)
+    if doc.published is None:
+        doc.published = _date_from_page(raw, doc.url)
     B.prune(root)
     segs, markers = B.segment(root)
     title_el = _headline_element(root, doc.title)
@@ -227,6 +230,27 @@ def _split_authors(value: str | None) -> list[str]:
         return []
     value = re.sub(r"^\s*by\s+", "", value, flags=re.I)
     return [p.strip() for p in re.split(r"\s*(?:,|;|\band\b|&)\s*", value) if p.strip()]
+
+
+def _date_from_page(raw: str, url: str | None) -> str | None:
+    """The publication date htmldate finds in the page's markup, URL and visible dates (its fast
+    mode: no extensive search of the text, the original date rather than the last update), for
+    pages whose structured data gives none.
+
+    htmldate is handed a tree parsed here with the same offline parser, never a string, so it
+    cannot take the input for a URL to fetch.
+    """
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - htmldate is a dependency; stay usable without it
+        return None
+    try:
+        data = _XML_DECL.sub("", raw, count=1).encode("utf-8", "replace")
+        tree = lxml.html.fromstring(data, parser=lxml.html.HTMLParser(**_PARSER_OPTIONS))
+        found = find_date(tree, extensive_search=False, original_date=True, url=url)
+    except Exception:  # a date library must never stop a page from being cleaned
+        return None
+    return _iso_day(found) if found else None
 
 
 def _iso_day(value: str | None) -> str | None:
