@@ -111,7 +111,9 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
             lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
             pre.append(Label(block.category, block.rule) if block.category else None)
     _mark_description(lines, pre, doc.description, article.title)
-    labels = classify(lines, title=article.title, title_is_first_line=article.title is None, pre=pre)
+    # A page's title comes from its metadata or its <h1>; a page with neither has no title line,
+    # and its first block is the story's, not a title to take out.
+    labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre)
     labels = [None if lab is not None and p is None and _position_guess(lab.rule) else lab
               for lab, p in zip(labels, pre)]
     return assemble(article, lines, labels)
