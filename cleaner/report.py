@@ -55,7 +55,7 @@ def esc(value: Any) -> str:
 # -- charts ---------------------------------------------------------------------------------------------
 
 def hbar_svg(rows: list[tuple[str, int]], label: str, colours: dict[str, str] | None = None,
-             width: int = 760, label_width: int = 260) -> str:
+             width: int = 600, label_width: int = 210) -> str:
     """A horizontal bar chart as inline SVG: one labelled bar per (name, value), longest first as given.
 
     >>> svg = hbar_svg([("caption", 3), ("ad", 1)], "removals by category")
@@ -72,7 +72,7 @@ def hbar_svg(rows: list[tuple[str, int]], label: str, colours: dict[str, str] | 
         y = top + i * (bar_h + gap)
         w = max(1, round(area * value / biggest)) if value else 0
         colour = (colours or {}).get(name, BAR)
-        parts.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{esc(_short(name, 38))}</text>'
+        parts.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{esc(_short(name, 30))}</text>'
                      f'<rect x="{label_width}" y="{y}" width="{w}" height="{bar_h}" fill="{colour}">'
                      f'<title>{esc(name)}: {value:,}</title></rect>'
                      f'<text x="{label_width + w + 6}" y="{y + 15}">{value:,}</text>')
@@ -80,7 +80,7 @@ def hbar_svg(rows: list[tuple[str, int]], label: str, colours: dict[str, str] | 
     return "".join(parts)
 
 
-def histogram_svg(bins: list[tuple[str, int]], label: str, width: int = 760, height: int = 240) -> str:
+def histogram_svg(bins: list[tuple[str, int]], label: str, width: int = 600, height: int = 240) -> str:
     """A vertical bar chart (a histogram over labelled bins) as inline SVG.
 
     >>> histogram_svg([("0-50", 2), ("50-100", 0)], "lengths").count("<rect")
@@ -248,6 +248,7 @@ ol.lines li{padding:2px 10px;white-space:pre-wrap}ol.lines li.removed{background
 ol.lines li.removed del{color:#7a5a2a}.tag{display:inline-block;font-size:11px;font-weight:600;
 background:#d08c00;color:#fff;border-radius:3px;padding:0 5px;margin-right:6px}
 .meta{color:#5b6470;font-size:13px}code{font-size:13px}.muted{color:#5b6470}
+.row{display:flex;flex-wrap:wrap;gap:8px 28px;align-items:flex-start}summary{cursor:pointer;color:#2f6fb3}
 """
 
 
@@ -278,11 +279,12 @@ def render_report(folder: Path, ledger: "Ledger", name: str, version: str) -> st
         f"<h1>{esc(name)} {esc(version)}</h1>",
         f'<p class="sub">Build report: what happened to every input record, what was removed and why. '
         f'Every number comes from this version\'s own tables; <code>manifest.json</code> lists their checksums.</p>',
-        '<h2 id="ledger">Counts ledger</h2>',
+        '<h2 id="ledger">Counts ledger</h2>', '<div class="row">',
         hbar_svg([("published", led.published), ("quarantined", led.quarantined), ("duplicates", led.duplicates)],
                  "outcome of every input record", OUTCOME_COLOURS),
         _table(["outcome", "records"], [["inputs", led.inputs], ["published", led.published],
                                         ["quarantined", led.quarantined], ["duplicates", led.duplicates]], {1}, "ledger"),
+        "</div>",
         (f'<p class="ok">inputs = published + quarantined + duplicates: {led.inputs:,} = {led.published:,} + '
          f'{led.quarantined:,} + {led.duplicates:,}</p>' if led.balanced() else
          f'<p class="bad">The ledger does not balance: {led.inputs:,} inputs, but {led.published:,} + '
@@ -291,8 +293,9 @@ def render_report(folder: Path, ledger: "Ledger", name: str, version: str) -> st
     ]
     if cats:
         s += [f"<p>{n_removed:,} lines removed from the published articles, in {len(cats)} categories.</p>",
-              hbar_svg(cats, "removals by category"),
-              _table(["category", "lines", "share"], [[c, n, f"{n / n_removed:.1%}"] for c, n in cats], {1, 2})]
+              '<div class="row">', hbar_svg(cats, "removals by category"),
+              _table(["category", "lines", "share"], [[c, n, f"{n / n_removed:.1%}"] for c, n in cats], {1, 2}),
+              "</div>"]
     else:
         s.append('<p class="muted">Nothing was removed.</p>')
     s.append('<h2 id="rules">Removals by rule</h2>')
@@ -308,9 +311,9 @@ def render_report(folder: Path, ledger: "Ledger", name: str, version: str) -> st
     s.append('<h2 id="lengths">Body length</h2>')
     if len(lengths):
         q = np.percentile(lengths, [0, 10, 50, 90, 100]).round().astype(int)
-        s += [histogram_svg(length_bins(lengths), "body length distribution"),
-              _table(["articles", "min", "p10", "median", "p90", "max"],
-                     [[int(len(lengths)), *[int(v) for v in q]]], {0, 1, 2, 3, 4, 5})]
+        s += ['<div class="row">', histogram_svg(length_bins(lengths), "body length distribution"),
+              _table(["statistic", "words"], [["articles", int(len(lengths))]] + [
+                  [k, int(v)] for k, v in zip(("min", "p10", "median", "p90", "max"), q)], {1}), "</div>"]
     else:
         s.append('<p class="muted">No article was published.</p>')
     s.append('<h2 id="quarantine">Quarantine reasons</h2>')
