@@ -14,7 +14,7 @@ class CleanerConfig:
     min_body_words: int = 20            # a published article has at least this many words of body
     # reading limits: a record past these is quarantined, not loaded
     max_file_bytes: int = 256 * 2**20   # one input file (after decompression)
-    max_record_bytes: int = 64 * 2**20  # one record's raw content
+    max_record_bytes: int = 16 * 2**20  # one record's raw content (one .txt/.html file, one JSON record)
     # publishing
     shard_rows: int = 20_000            # articles per Parquet shard
     row_group_rows: int = 2_000

@@ -53,16 +53,32 @@ class HtmlDocument:
     blocks: list[Block] = field(default_factory=list)
 
 
+class PageTooDeep(ValueError):
+    """A page nested deeper than the HTML parser goes: it stops there, and the rest would be lost."""
+
+    check = "clean.html_too_deep"
+
+
 def parse(raw: str) -> etree._Element | None:
-    """Parse a page with a forgiving, offline parser; None when there is no document at all."""
+    """Parse a page with a forgiving, offline parser; None when there is no document at all.
+
+    Raises `PageTooDeep` for a page nested past libxml2's depth limit (2048 levels even with
+    `huge_tree`): the parser stops at that depth and drops everything after it, so the page is
+    quarantined rather than published without its story.
+    """
     data = _XML_DECL.sub("", raw, count=1).encode("utf-8", "replace")
     if not data.strip():
         return None
     parser = etree.HTMLParser(**_PARSER_OPTIONS)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
+        root = None
+    for entry in parser.error_log:
+        if entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            raise PageTooDeep(f"HTML nested too deeply at line {entry.line}, column {entry.column} "
+                              f"({entry.message.split(',')[0]}): the parser stops there and the rest of the page would be lost")
+    return root
 
 
 def extract_html(raw: str, url: str | None = None) -> HtmlDocument:

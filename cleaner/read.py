@@ -101,6 +101,12 @@ SNIFF_BYTES = 8192           # how much of a file the binary test looks at
 META_CHARSET_BYTES = 4096    # where an HTML page must declare its charset to be honoured
 BINARY_RAW_BYTES = 1024      # a binary file keeps only this much raw in its quarantine record
 
+_BLANK_LINES = re.compile(rb"[ \t\r\n\f\v]+")     # a run of whitespace: blank lines and the next line's indent
+#: A valid UTF-8 sequence of two to four bytes (overlong forms and surrogates aside).
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_ASCII = bytes(range(128))
+#: charset-normalizer's chaos score by which cp1252 may trail its best guess and still win.
+CP1252_CHAOS_MARGIN = 0.05
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:+-]+)""", re.IGNORECASE)
 
 
@@ -236,9 +242,15 @@ class _Unreadable(Exception):
         self.check, self.reason, self.head = check, reason, head
 
 
-def _read_bytes(path: Path, config: CleanerConfig) -> bytes:
-    """The file's content, inflated for .gz, in chunks and never past `config.max_file_bytes`."""
-    cap = config.max_file_bytes
+def _read_bytes(path: Path, config: CleanerConfig, fmt: str = "json") -> bytes:
+    """The file's content, inflated for .gz, in chunks and never past the cap for its format.
+
+    A .json file may hold many records and is capped at `config.max_file_bytes`; a .txt or .html
+    file is one article, capped at `config.max_record_bytes`, so a decompression bomb or a huge
+    page costs at most that much memory before it is quarantined.
+    """
+    one_record = fmt != "json"
+    cap = config.max_record_bytes if one_record else config.max_file_bytes
     chunks: list[bytes] = []
     total = 0
     try:
@@ -246,8 +258,10 @@ def _read_bytes(path: Path, config: CleanerConfig) -> bytes:
             if not _is_gzip(path):
                 size = os.fstat(stream.fileno()).st_size
                 if size > cap:
-                    raise _Unreadable("read.too_large", f"file is {size} bytes, over the limit of {cap}",
-                                      stream.read(config.max_record_bytes))
+                    check = "read.record_too_large" if one_record else "read.too_large"
+                    what = "one article" if one_record else "one file"
+                    raise _Unreadable(check, f"file is {size:,} bytes, over the limit of {cap:,} for {what}",
+                                      stream.read(min(cap, BINARY_RAW_BYTES * 64)))
             while total <= cap:
                 chunk = stream.read(min(CHUNK_BYTES, cap + 1 - total))
                 if not chunk:
@@ -262,7 +276,10 @@ def _read_bytes(path: Path, config: CleanerConfig) -> bytes:
         raise _Unreadable("read.unreadable", f"cannot read file: {error}") from error
     data = b"".join(chunks)
     if total > cap:
-        raise _Unreadable("read.too_large", f"decompressed size exceeds {cap} bytes", data)
+        what = "one article" if one_record else "one file"
+        raise _Unreadable("read.too_large", f"decompressed size exceeds {cap:,} bytes, the limit for {what} "
+                          "(a decompression bomb?); not inflated further",
+                          data[:BINARY_RAW_BYTES * 64])
     return data
 
 
@@ -270,7 +287,7 @@ def _read_whole(path: Path, sha: str, fmt: str, config: CleanerConfig) -> Iterat
     """The records of a file read whole: one article for .txt/.html, one or more for .json."""
     source = Source(str(path), sha, 1, fmt)
     try:
-        data = _read_bytes(path, config)
+        data = _read_bytes(path, config, fmt)
     except _Unreadable as problem:
         yield _quarantine(source, problem.check, problem.reason, _bytes_text(problem.head, config), config)
         return
@@ -409,8 +426,9 @@ def _lines(path: Path, config: CleanerConfig) -> Iterator[_Line | _Stop]:
                 chunk = stream.read(CHUNK_BYTES)
                 total += len(chunk)
                 if cap is not None and total > cap:
-                    yield _Stop(number + 1, "read.too_large", f"decompressed size exceeds {cap} bytes",
-                                bytes(line))
+                    yield _Stop(number + 1, "read.too_large", f"decompressed size exceeds {cap:,} bytes, the "
+                                "limit for one file (a decompression bomb?); not inflated further",
+                                bytes(line[:BINARY_RAW_BYTES * 64]))
                     return
                 eof = not chunk
                 if first:
@@ -430,6 +448,15 @@ def _lines(path: Path, config: CleanerConfig) -> Iterator[_Line | _Stop]:
                     chunk = decoder.decode(chunk, final=eof).encode("utf-8")
                 start = 0
                 while True:
+                    if not line and oversize < 0:
+                        # Blank lines are not records: skip a run of them in one step, so that a
+                        # gigabyte of newlines costs C time, not a Python step per line.
+                        blank = _BLANK_LINES.match(chunk, start)
+                        if blank is not None:
+                            end = chunk.rfind(b"\n", start, blank.end()) + 1
+                            if end:
+                                number += chunk.count(b"\n", start, end)
+                                start = end
                     newline = chunk.find(b"\n", start)
                     piece = chunk[start:] if newline < 0 else chunk[start:newline]
                     if oversize >= 0:
@@ -466,7 +493,7 @@ def _finished_line(number: int, line: bytearray, head: bytes, oversize: int, enc
 
 
 def _too_large_record(source: Source, size: int, raw: str, config: CleanerConfig) -> Quarantined:
-    reason = f"record is {size} bytes, over the limit of {config.max_record_bytes}"
+    reason = f"record is {size:,} bytes, over the limit of {config.max_record_bytes:,}"
     return _quarantine(source, "read.record_too_large", reason, raw, config)
 
 
@@ -620,11 +647,12 @@ def _binary_kind(data: bytes) -> str | None:
 def _decode(data: bytes, html: bool = False) -> tuple[str, str]:
     """Decode a whole file's bytes; return the text and the encoding used.
 
-    In order: a byte-order mark; UTF-8; for HTML, a charset declared in the first 4 KB; line by
-    line (UTF-8 else cp1252) when some lines are UTF-8 and others are not; charset-normalizer's
-    guess; cp1252, or latin-1 when cp1252 cannot decode every byte. A wrong guess leaves mojibake
-    that the repair stage (ftfy) can often undo, which is why nothing here replaces characters
-    unless the encoding itself says so.
+    In order: a byte-order mark; UTF-8; for HTML, a charset declared in the first 4 KB; UTF-8 with
+    each stray byte read as cp1252, when the file holds valid multi-byte UTF-8 characters as well as
+    bytes that are not UTF-8 (mixed encodings, or a few corrupt bytes in a UTF-8 file);
+    charset-normalizer's guess; cp1252, or latin-1 when cp1252 cannot decode every byte. A wrong
+    guess leaves mojibake that the repair stage (ftfy) can often undo, which is why nothing here
+    replaces characters unless the encoding itself says so.
 
     >>> _decode("Caf\\u00e9".encode("utf-16"))
     ('Café', 'utf-16')
@@ -632,6 +660,10 @@ def _decode(data: bytes, html: bool = False) -> tuple[str, str]:
     ('Café', 'utf-8')
     >>> _decode("Caf\\u00e9 cr\\u00e8me\\n".encode() + "d\\u00e9j\\u00e0 vu\\n".encode("cp1252"))
     ('Café crème\\ndéjà vu\\n', 'utf-8+cp1252')
+    >>> _decode("“Bonjour” \\u00e0 tous".encode() + b" \\xff")
+    ('“Bonjour” à tous ÿ', 'utf-8+cp1252')
+    >>> _decode("Caf\\u00e9 cr\\u00e8me br\\u00fbl\\u00e9e, d\\u00e9j\\u00e0 vu, na\\u00efve Zo\\u00eb".encode("latin-1"))
+    ('Café crème brûlée, déjà vu, naïve Zoë', 'cp1252')
     """
     encoding, bom = _bom(data)
     if encoding is not None and encoding != "utf-8":
@@ -646,10 +678,47 @@ def _decode(data: bytes, html: bool = False) -> tuple[str, str]:
         return _decode_cp1252(data)
     if declared is not None:
         return data.decode(declared, "replace"), declared
-    lines = data.split(b"\n")
-    if any(not line.isascii() and _is_utf8(line) for line in lines):
-        return _decode_lines(lines)
+    if _mostly_utf8(data):
+        return data.decode("utf-8", _CP1252_FALLBACK), "utf-8+cp1252"
     return _detect(data)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when `data` (which is not all UTF-8: `_decode` tried that first) is UTF-8 with stray
+    bytes of another encoding: some line is non-ASCII and valid UTF-8 (a file mixing encodings line
+    by line), or valid multi-byte UTF-8 characters make up at least half of the non-ASCII bytes (a
+    UTF-8 file with a few corrupt bytes). Legacy text forms valid UTF-8 sequences only by chance,
+    and never that often: Chinese in GB18030 forms some, but they stay a minority of its bytes.
+
+    >>> _mostly_utf8("d\\u00e9j\\u00e0".encode() + b"\\xe9"), _mostly_utf8("d\\u00e9j\\u00e0".encode("cp1252"))
+    (True, False)
+    >>> _mostly_utf8("市议会周二投票决定明年春天关闭旧桥进行维修，官员说。".encode("gb18030"))
+    False
+    """
+    valid = _UTF8_MULTIBYTE.findall(data)
+    if not valid:
+        return False
+    valid_bytes = sum(map(len, valid))
+    if valid_bytes * 2 >= len(data.translate(None, _ASCII)):
+        return True
+    return any(not line.isascii() and _is_utf8(line) for line in data.split(b"\n"))
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as cp1252 (latin-1 where cp1252 has a hole)."""
+    return _decode_cp1252(error.object[error.start:error.end])[0], error.end
+
+
+_CP1252_FALLBACK = "news-cleaner-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -678,16 +747,20 @@ def _detect(data: bytes) -> tuple[str, str]:
     """Decode bytes of unknown legacy encoding with charset-normalizer's best guess.
 
     charset-normalizer scores Western code pages alike on short texts and then picks one by name
-    (cp1250 before cp1252), which turns "déjà" into "déjŕ". When cp1252 scores as well as the
-    best guess, it wins: it is the web's common legacy encoding and the one ftfy's repairs assume.
+    (cp1250 or cp1257 before cp1252), which turns "déjà" into "déjŕ" or "déją". When cp1252 is
+    among its candidates, no more than `CP1252_CHAOS_MARGIN` more chaotic than the best guess and at
+    least as coherent, it wins: it is the web's common legacy encoding (browsers read latin-1 as
+    cp1252) and the one ftfy's repairs assume. Text in another code page (Cyrillic, Greek, Central
+    European) reads as chaos in cp1252 and keeps its own.
     """
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None:
         return _decode_cp1252(data)
-    tied = [m for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence]
-    if any("cp1252" in m.could_be_from_charset for m in tied):
-        return _decode_cp1252(data)
+    for m in matches:
+        if ("cp1252" in m.could_be_from_charset and m.chaos <= best.chaos + CP1252_CHAOS_MARGIN
+                and m.coherence >= best.coherence):
+            return _decode_cp1252(data)
     return str(best), best.encoding
 
 
@@ -704,34 +777,20 @@ def _decode_cp1252(data: bytes) -> tuple[str, str]:
 
 
 def _decode_line(line: bytes) -> tuple[str, str]:
-    """One line of a file mixing encodings: UTF-8, else cp1252 (or latin-1).
+    """One line of a JSON-lines file: UTF-8; UTF-8 with stray cp1252 bytes; else cp1252 (or latin-1).
 
     >>> _decode_line("é".encode()), _decode_line("é".encode("cp1252"))
     (('é', 'utf-8'), ('é', 'cp1252'))
+    >>> _decode_line('{"text": "caf\\u00e9 '.encode() + b'\\x93hi\\x94"}')
+    ('{"text": "café “hi”"}', 'utf-8+cp1252')
     """
     try:
         return line.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return _decode_cp1252(line)
-
-
-def _decode_lines(lines: list[bytes]) -> tuple[str, str]:
-    """Decode each line on its own; the encoding is the ones used, joined by "+"."""
-    texts, used = [], []
-    for line in lines:
-        text, encoding = _decode_line(line)
-        texts.append(text)
-        if encoding not in used:
-            used.append(encoding)
-    return "\n".join(texts), "+".join(used)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+        pass
+    if _mostly_utf8(line):
+        return line.decode("utf-8", _CP1252_FALLBACK), "utf-8+cp1252"
+    return _decode_cp1252(line)
 
 
 # --- quarantine ----------------------------------------------------------------------------------
