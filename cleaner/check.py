@@ -30,6 +30,7 @@ from cleaner.records import Article, Quarantined
 FORMATS = ("text", "json", "junit", "github", "markdown")
 EXCERPT_CHARS = 80
 MARKDOWN_MAX_ROWS = 100   # a PR comment has a size limit; the rest is counted, not listed
+TEXT_MAX_ROWS = 1_000     # a terminal table past this helps nobody; json and junit list every record
 
 _SPACES = re.compile(r"\s+")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -173,9 +174,12 @@ def render_text(result: CheckResult, *, color: bool = False, width: int = 120) -
         t.add_column("check", style="bold")
         t.add_column("reason", overflow="fold")
         t.add_column("excerpt", overflow="fold", style="dim")
-        for f in result.failures:
+        for f in result.failures[:TEXT_MAX_ROWS]:
             t.add_row(f.where, "\n".join(f.checks), "\n".join(f.reasons), f.excerpt)
         console.print(t)
+        if result.quarantined > TEXT_MAX_ROWS:
+            console.print(f"… and {result.quarantined - TEXT_MAX_ROWS:,} more failing records "
+                          "(--format json or junit lists them all)")
     style = "bold green" if result.ok else "bold red"
     console.print(f"[{style}]{result.summary()}[/]")
     return buf.getvalue()

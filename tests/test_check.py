@@ -185,3 +185,13 @@ def test_precommit_hook_from_the_readme_passes_good_files_and_blocks_bad_ones(tm
     bad = _run_hook(hook, [good, bad_feed, notes], tmp_path)
     assert bad.returncode == 1
     assert "bad feed.jsonl:2" in bad.stdout and "bad feed.jsonl:3" in bad.stdout
+
+
+def test_text_report_caps_its_table_but_counts_every_failure(monkeypatch):
+    import cleaner.check as check
+
+    monkeypatch.setattr(check, "TEXT_MAX_ROWS", 2)
+    fails = [Failure("f.jsonl", i, "read", ["read.invalid_json"], ["invalid JSON"], "x") for i in range(1, 6)]
+    text = render(CheckResult(files={"f.jsonl": 5}, inputs=5, failures=fails), "text", width=200)
+    assert "f.jsonl:2" in text and "f.jsonl:3" not in text
+    assert "… and 3 more failing records" in text and "5 failed" in text
