@@ -29,6 +29,19 @@ EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
 
 InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json, optionally .gz).",
                                                           show_default=False)]
+WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, show_default="all cores",
+                                                   help="Worker processes (local) or LocalCluster workers (dask).")]
+ExecutorOpt = Annotated[str, typer.Option("--executor", help="Where shards run: local (a process pool) or dask.")]
+SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 "
+                                                     "(with --executor dask; default: a LocalCluster).")]
+
+
+def _executor(executor: str, workers: Optional[int], scheduler: Optional[str]):
+    from cleaner.executors import make_executor
+    try:
+        return make_executor(executor, workers, scheduler)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
 
 
 def sample_corpus() -> Path:
@@ -49,7 +62,7 @@ def _check_inputs(inputs: list[Path]) -> None:
 
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("files · {task.fields[records]} records · {task.fields[rate]} rec/s"),
+                    TextColumn("shards · {task.fields[records]} records · {task.fields[rate]} rec/s"),
                     TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
 
 
@@ -60,34 +73,45 @@ def run(
     name: Annotated[Optional[str], typer.Option(help="Dataset name (default: news-sample for the sample corpus, else news).")] = None,
     version: Annotated[Optional[str], typer.Option(help="Version to publish (default: the next after the latest).")] = None,
     parent: Annotated[Optional[str], typer.Option(help="The version this one builds on (recorded in the manifest).")] = None,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
-    """Clean, validate and publish INPUTS as OUT/NAME/VERSION (no INPUTS: the sample corpus)."""
+    """Clean, validate and publish INPUTS as OUT/NAME/VERSION (no INPUTS: the sample corpus).
+
+    A run that was killed resumes: the same command again redoes only the shards not finished.
+    """
     from cleaner.pipeline import build
     from cleaner.publish import VersionExistsError
-    from cleaner.read import iter_input_files
 
     if not inputs:
         inputs, name = [sample_corpus()], name or "news-sample"
     _check_inputs(inputs)
     name = name or "news"
-    n_files = sum(1 for _ in iter_input_files(inputs))
+    runner = _executor(executor, workers, scheduler)
     try:
         with _progress() as progress:
-            task = progress.add_task("cleaning", total=n_files, records=0, rate="0")
+            task = progress.add_task(f"cleaning ({runner.name}, {runner.workers} workers)", total=None,
+                                     records=0, rate="0")
             counts = {"record": 0}
 
             def on_progress(event: str, n: int) -> None:
-                if event == "file":
+                if event == "shards":
+                    progress.update(task, total=n)
+                elif event in ("shard", "resumed"):
                     progress.advance(task, n)
-                else:
+                elif event == "record":
                     counts["record"] += n
-                    elapsed = max(progress.tasks[0].elapsed or 0, 1e-6)
-                    progress.update(task, records=counts["record"], rate=f"{counts['record'] / elapsed:,.0f}")
+                    elapsed = max(progress.tasks[task].elapsed or 0, 1e-6)
+                    progress.update(task, records=f"{counts['record']:,}", rate=f"{counts['record'] / elapsed:,.0f}")
 
-            path, tally = build(inputs, out_dir, name, version, DEFAULT_CONFIG, parent=parent, on_progress=on_progress)
+            path, tally = build(inputs, out_dir, name, version, DEFAULT_CONFIG, parent=parent,
+                                on_progress=on_progress, executor=runner)
     except VersionExistsError as exc:
         raise _fail(f"{exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
+        raise _fail(str(exc)) from None
+    except ConnectionError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write to {out_dir}: {exc}") from None
@@ -135,21 +159,25 @@ def article_record(a: Article) -> dict:
 def clean(
     inputs: InputsArg = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="JSONL file to write, one cleaned record a line.")] = Path("-"),
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Clean INPUTS (no validation, no publishing) and write one JSON record a line."""
-    from cleaner.pipeline import clean_records
-    from cleaner.read import read_inputs
+    from cleaner.pipeline import checked_records
 
     if not inputs:
         raise _fail("give at least one input file or folder")
     _check_inputs(inputs)
+    runner = _executor(executor, workers, scheduler)
     try:
         sink = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
     failed = 0
     with sink:
-        for rec in clean_records(read_inputs(inputs, DEFAULT_CONFIG), DEFAULT_CONFIG):
+        records = checked_records(inputs, DEFAULT_CONFIG, runner, validate=False)
+        for rec in records:
             if isinstance(rec, Quarantined):
                 failed += 1
                 err.print(rec.message, markup=False, highlight=False)

@@ -1,22 +1,46 @@
 """The stages joined: read → clean → validate → dedup → publish, streaming, with a counts ledger.
 
-Each stage is a generator over records, so memory holds one validation batch and one Parquet
-shard, not the corpus. Every input record ends as exactly one of published, quarantined or
-duplicate, and the `Ledger` counts them as they go.
+Each stage is a generator over records, so memory holds one validation batch and one Parquet row
+group, not the corpus. Every input record ends as exactly one of published, quarantined or
+duplicate, and the `Ledger` counts them.
+
+`build` runs in three steps over **input shards** (runs of consecutive input files, `plan_shards`):
+
+1. **stage** (in parallel, `stage_shard`): each worker reads, cleans and validates one shard and
+   writes it to a work folder: articles, removals and quarantine as Parquet, plus a small dedup
+   entry per article (no text). A shard's folder appears only when it is complete (the done marker),
+   so a killed run started again with the same arguments redoes only unfinished shards.
+2. **dedup** (on the driver, `shard_duplicates`): the entries of every shard, in input order, decide
+   which articles repeat another. Only the entries are held, never the texts.
+3. **publish** (in parallel, `publish.publish_shard`): each worker writes its shard's published
+   pieces into the version's temporary folder; the driver adopts them in shard order, then writes
+   the card and manifest and renames the version into place.
+
+Shards are cut from the file list alone (sorted files, sizes), and every output is placed by shard
+index, so the bytes are the same whatever the number of workers or the executor (`executors.py`).
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
 
 from cleaner import __version__
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.dedup import ExactDeduper
-from cleaner.publish import Duplicate, Ledger, VersionWriter
+from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries, save_entries
+from cleaner.executors import InlineExecutor, LocalExecutor
+from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, check_name, publish_shard,
+                             staged_entries, staged_summary)
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Quarantined
 from cleaner.rules import RULES_VERSION
@@ -78,75 +102,323 @@ def process_file(path: Path, config: CleanerConfig, deduper: ExactDeduper) -> It
     return dedup_records(validate_records(clean_records(read_file(path, config), config), config), deduper)
 
 
-def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG) -> Iterator[Outcome]:
-    """Every input record's outcome, in input order (files sorted, records in file order)."""
+def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None) -> Iterator[Outcome]:
+    """Every input record's outcome, in input order (files sorted, records in file order).
+
+    With an `executor` of several workers, shards are cleaned and validated in parallel and their
+    outcomes come back in input order (a few shards are held while earlier ones finish); exact
+    repeats are found here, streaming, as without one.
+    """
     deduper = ExactDeduper()
+    return dedup_records(checked_records(paths, config, executor), deduper)
+
+
+def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None,
+                    *, validate: bool = True) -> Iterator[Article | Quarantined]:
+    """Every input record cleaned (and validated unless `validate=False`), in input order.
+
+    In this process when `executor` is None or has one worker (fully streaming); otherwise each
+    shard's records are made by a worker and handed back whole, in shard order.
+    """
+    shards, _ = plan_shards(paths)
+    if executor is None or executor.inline or executor.workers == 1 or len(shards) <= 1:
+        for shard in shards:
+            yield from _shard_records(shard, config, validate)
+        return
+    ready: dict[int, list] = {}
+    next_index = 0
+    with executor:
+        for i, records in executor.map_unordered(shard_records, shards, config, validate):
+            ready[i] = records
+            while next_index in ready:
+                yield from ready.pop(next_index)
+                next_index += 1
+
+
+def _shard_records(shard: "InputShard", config: CleanerConfig, validate: bool) -> Iterator[Article | Quarantined]:
+    for path in shard.paths:
+        records = clean_records(read_file(Path(path), config), config)
+        yield from (validate_records(records, config) if validate else records)
+
+
+def shard_records(shard: "InputShard", config: CleanerConfig, validate: bool = True) -> list[Article | Quarantined]:
+    """One shard's records, cleaned (and validated), as a list: the unit of work a worker sends back."""
+    return list(_shard_records(shard, config, validate))
+
+
+# --- input shards -----------------------------------------------------------------------------------
+
+SHARD_MIN_BYTES = 1 << 20     # an input shard holds at least this much input (unless the input is smaller)
+SHARD_MAX_BYTES = 64 << 20    # and at most about this much, so a worker's staged output stays small
+SHARDS_WANTED = 64            # between the two, cut the input into about this many shards
+
+
+@dataclass(frozen=True, slots=True)
+class InputShard:
+    """A run of consecutive input files, the unit of work; `index` orders the outputs."""
+
+    index: int
+    paths: tuple[str, ...]
+    sizes: tuple[int, ...]
+
+
+def shard_bytes_for(total: int) -> int:
+    """How much input a shard takes: about 1/64 of it, kept between 1 MiB and 64 MiB.
+
+    It depends on the input alone, never on the number of workers, so the output does not either.
+
+    >>> shard_bytes_for(10_000), shard_bytes_for(200 << 20) >> 20, shard_bytes_for(1 << 40) >> 20
+    (1048576, 3, 64)
+    """
+    return min(SHARD_MAX_BYTES, max(SHARD_MIN_BYTES, total // SHARDS_WANTED))
+
+
+def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None) -> tuple[list[InputShard], int]:
+    """Cut the input files (in `iter_input_files` order) into shards of about `shard_bytes`.
+
+    A file is never split; a shard closes once it holds `shard_bytes` or more. Returns the shards
+    and the `shard_bytes` used (`shard_bytes_for` the total when not given).
+
+    >>> from cleaner import __file__ as pkg
+    >>> shards, size = plan_shards([Path(pkg).parent / "data" / "samples"], shard_bytes=10_000)
+    >>> [p for s in shards for p in s.paths] == [str(p) for p in iter_input_files([Path(pkg).parent / "data" / "samples"])]
+    True
+    >>> all(sum(s.sizes) >= 10_000 for s in shards[:-1]), [s.index for s in shards] == list(range(len(shards)))
+    (True, True)
+    """
+    files = []
     for path in iter_input_files(paths):
-        yield from process_file(path, config, deduper)
+        try:
+            files.append((str(path), path.stat().st_size))
+        except OSError:
+            files.append((str(path), 0))  # read_file quarantines it with the reason
+    if shard_bytes is None:
+        shard_bytes = shard_bytes_for(sum(size for _, size in files))
+    if shard_bytes < 1:
+        raise ValueError(f"shard_bytes must be >= 1, got {shard_bytes}")
+    shards: list[InputShard] = []
+    run: list[tuple[str, int]] = []
+    held = 0
+    for path, size in files:
+        run.append((path, size))
+        held += size
+        if held >= shard_bytes:
+            shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run)))
+            run, held = [], 0
+    if run:
+        shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run)))
+    return shards, shard_bytes
+
+
+# --- stage: clean and validate one shard into the work folder --------------------------------------
+
+#: The dedup entry staged for each article: what the global dedup step needs, never the text.
+ENTRY_SCHEMA = pa.schema([("seq", pa.int64()), ("id", pa.string()), ("length", pa.int64()),
+                          ("exact_key", pa.string()), ("signature", pa.binary())])
+
+
+def dedup_entry(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> dict:
+    """The staged dedup entry of an article (`dedup.entry_for`); its `seq` is added when it is staged."""
+    e = entry_for(article, (), config)
+    return {"id": e.id, "length": e.length, "exact_key": e.exact_key,
+            "signature": np.ascontiguousarray(e.signature, dtype="<u4").tobytes()}
+
+
+def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
+                on_record: Callable[[int], None] | None = None) -> dict:
+    """Read, clean and validate one shard into `work/shard-NNNNN/`; return its summary.
+
+    A shard already staged (its folder exists) is not redone: its summary is returned as it was.
+    """
+    work_dir = Path(work)
+    done = staged_summary(work_dir, shard.index)
+    if done is not None:
+        return done
+    inputs: dict[str, str] = {}
+    checks: Counter = Counter()
+    n_in = n_articles = n_quarantined = 0
+    with StagedShard(work_dir, shard.index, config, ENTRY_SCHEMA) as staged:
+        for path in shard.paths:
+            for item in validate_records(clean_records(read_file(Path(path), config), config), config):
+                n_in += 1
+                inputs.setdefault(path, item.source.sha256)
+                if isinstance(item, Article):
+                    staged.add_article(item, dedup_entry(item, config))
+                    n_articles += 1
+                else:
+                    staged.add_quarantined(item)
+                    n_quarantined += 1
+                    checks.update(item.checks)
+                if on_record is not None:
+                    on_record(1)
+        summary = {"shard": shard.index, "files": len(shard.paths), "inputs": n_in, "articles": n_articles,
+                   "quarantined": n_quarantined, "quarantine_by_check": dict(sorted(checks.items())),
+                   "input_sha256": inputs}
+        staged.commit(summary)
+    return summary
+
+
+# --- dedup: decide on the driver from the staged entries ---------------------------------------------
+
+def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig = DEFAULT_CONFIG,
+                     parent: Iterable[DedupEntry] = ()) -> tuple[dict[int, dict[int, tuple[str, float, str]]],
+                                                            list[DedupEntry]]:
+    """Which staged articles repeat another, decided once over every shard's entries (`dedup.find_duplicates`).
+
+    Returns `{shard: {seq: (duplicate_of, similarity, kind)}}` and the entries of the articles
+    kept (with their real ids), which a version saves so that its children can dedup against it.
+    Entries are given `find_duplicates` under a stand-in id unique to their place, so two input
+    records that carry the same `id` are still two articles. Memory: one entry per article, no text.
+    """
+    entries: list[DedupEntry] = []
+    real: dict[str, str] = {}
+    for shard in shards:
+        t = staged_entries(work, shard.index)
+        for seq, id_, length, key, sig in zip(t["seq"].to_pylist(), t["id"].to_pylist(), t["length"].to_pylist(),
+                                              t["exact_key"].to_pylist(), t["signature"].to_pylist()):
+            place = f"\x00{shard.index}:{seq}"
+            real[place] = id_
+            entries.append(DedupEntry(id=place, order=(shard.index, seq), length=length, exact_key=key,
+                                      signature=np.frombuffer(sig, dtype="<u4").astype(np.uint32)))
+    found = find_duplicates(entries, config, parent=parent)
+    out: dict[int, dict[int, tuple[str, float, str]]] = {}
+    for d in found.values():
+        shard_index, seq = d.id[1:].split(":")
+        out.setdefault(int(shard_index), {})[int(seq)] = (real.get(d.duplicate_of, d.duplicate_of),
+                                                          d.similarity, d.kind)
+    kept = [replace(e, id=real[e.id]) for e in entries if e.id not in found]
+    return out, kept
+
+
+def _publish_one(item: tuple[int, dict], work: str, version_tmp: str, config: CleanerConfig) -> dict:
+    index, duplicates = item
+    return publish_shard(Path(work), index, Path(version_tmp), duplicates, config)
+
+
+def work_folder(out_dir: str | Path, name: str, shards: list[InputShard], shard_bytes: int,
+                config: CleanerConfig) -> Path:
+    """Where a build stages its shards: `OUT/NAME/.work-<hash of everything that decides them>`.
+
+    The same inputs (paths, sizes, modification times), settings and tool give the same folder, so
+    a restarted run finds the shards it finished; anything else starts afresh.
+    """
+    h = hashlib.sha256()
+    h.update(json.dumps({"tool": __version__, "rules": RULES_VERSION, "config": config.fingerprint(),
+                         "shard_bytes": shard_bytes}, sort_keys=True).encode())
+    for shard in shards:
+        for path in shard.paths:
+            try:
+                st = os.stat(path)
+                stamp = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                stamp = (-1, -1)
+            h.update(f"{shard.index}\t{path}\t{stamp[0]}\t{stamp[1]}\n".encode())
+    return Path(out_dir) / check_name(name) / f".work-{h.hexdigest()[:20]}"
 
 
 @dataclass
 class Tally:
-    """Counts kept while records stream past: the ledger plus what the summary table shows."""
+    """Counts of a build: the ledger plus what the summary table shows."""
 
     ledger: Ledger = field(default_factory=Ledger)
     files: int = 0
+    shards: int = 0
+    resumed: int = 0                  # shards found finished by an earlier, interrupted run
     started: float = field(default_factory=time.perf_counter)
 
     def add(self, outcome: Outcome) -> None:
+        """Count one record's outcome (for callers that stream `process`)."""
         led = self.ledger
         led.inputs += 1
         if isinstance(outcome, Article):
             led.published += 1
-            cats = Counter(r.category for r in outcome.removals)
-            rules = Counter(r.rule for r in outcome.removals)
-            for k, v in cats.items():
-                led.removals_by_category[k] = led.removals_by_category.get(k, 0) + v
-            for k, v in rules.items():
-                led.removals_by_rule[k] = led.removals_by_rule.get(k, 0) + v
+            _add_counts(led.removals_by_category, Counter(r.category for r in outcome.removals))
+            _add_counts(led.removals_by_rule, Counter(r.rule for r in outcome.removals))
         elif isinstance(outcome, Quarantined):
             led.quarantined += 1
-            for c in outcome.checks:
-                led.quarantine_by_check[c] = led.quarantine_by_check.get(c, 0) + 1
+            _add_counts(led.quarantine_by_check, Counter(outcome.checks))
         else:
             led.duplicates += 1
 
 
-ProgressHook = Callable[[str, int], None]  # (event, amount): "file" when a file is done, "record" per record
+def _add_counts(into: dict[str, int], counts: dict[str, int]) -> None:
+    for k, v in counts.items():
+        into[k] = into.get(k, 0) + v
+
+
+#: (event, amount): "shards" (how many in all, once), "resumed" (finished by an earlier run),
+#: "record" (records staged), "shard" (a shard staged), "published" (a shard written).
+ProgressHook = Callable[[str, int], None]
 
 
 def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: str | None = None,
           config: CleanerConfig = DEFAULT_CONFIG, *, parent: str | None = None,
-          on_progress: ProgressHook | None = None) -> tuple[Path, Tally]:
-    """Clean, validate, dedup and publish `paths` as `out_dir/name/version`; return its path and counts."""
-    tally = Tally()
-    deduper = ExactDeduper()
+          on_progress: ProgressHook | None = None, executor=None,
+          shard_bytes: int | None = None) -> tuple[Path, Tally]:
+    """Clean, validate, dedup and publish `paths` as `out_dir/name/version`; return its path and counts.
+
+    `executor` (default: a `LocalExecutor` on every core) decides where shards run; the bytes
+    published do not depend on it. A run killed part way leaves its finished shards in the work
+    folder, and the same call again stages only the others.
+    """
+    progress = on_progress or (lambda event, n: None)
+    shards, shard_bytes = plan_shards(paths, shard_bytes)
+    executor = executor if executor is not None else LocalExecutor()
+    tally = Tally(files=sum(len(s.paths) for s in shards), shards=len(shards))
     with VersionWriter(Path(out_dir), name, version, config, parent=parent,
                        tool_version=__version__, rules_version=RULES_VERSION) as writer:
-        inputs: dict[str, str] = {}
-        for path in iter_input_files(paths):
-            pending: dict[type, list] = {Article: [], Quarantined: [], Duplicate: []}
-            for outcome in process_file(path, config, deduper):
-                tally.add(outcome)
-                inputs.setdefault(str(path), outcome.source.sha256)
-                batch = pending[type(outcome)]
-                batch.append(outcome)
-                if len(batch) >= config.row_group_rows:
-                    _flush(writer, pending)
-                if on_progress:
-                    on_progress("record", 1)
-            _flush(writer, pending)
-            tally.files += 1
-            if on_progress:
-                on_progress("file", 1)
-        writer.add_inputs(inputs)
-        final = writer.commit(tally.ledger, {"files": tally.files})
+        parent_entries = _parent_entries(writer.base / writer.parent, config) if writer.parent else []
+        work = work_folder(out_dir, writer.name, shards, shard_bytes, config)
+        work.mkdir(parents=True, exist_ok=True)
+        summaries = {s.index: found for s in shards if (found := staged_summary(work, s.index)) is not None}
+        tally.resumed = len(summaries)
+        progress("shards", len(shards))
+        if summaries:
+            progress("resumed", len(summaries))
+            progress("record", sum(s["inputs"] for s in summaries.values()))
+        todo = [s for s in shards if s.index not in summaries]
+        live = [0]  # records reported one by one, when a shard runs in this process
+
+        def on_record(n: int) -> None:
+            live[0] += n
+            progress("record", n)
+
+        with executor:
+            for i, summary in executor.map_unordered(stage_shard, todo, str(work), config, on_record=on_record):
+                summaries[todo[i].index] = summary
+                progress("record", summary["inputs"] - live[0])  # a worker's records, all at once
+                live[0] = 0
+                progress("shard", 1)
+            duplicates, kept = shard_duplicates(work, shards, config, parent_entries)
+            rows = save_entries([*kept, *parent_entries], writer.extra_file(ENTRIES_FILE), config)
+            writer.add_extra_file(ENTRIES_FILE, rows)
+            del kept
+            items = [(s.index, duplicates.get(s.index, {})) for s in shards]
+            published: dict[int, dict] = {}
+            for i, result in executor.map_unordered(_publish_one, items, str(work), str(writer.tmp), config):
+                published[items[i][0]] = result
+                progress("published", 1)
+        led = tally.ledger
+        for shard in shards:  # in shard order: that order is the published order
+            staged, result = summaries[shard.index], published[shard.index]
+            for cfg, pieces in result["pieces"].items():
+                writer.add_shards(cfg, pieces)
+            writer.add_languages(result["languages"])
+            writer.add_inputs(staged["input_sha256"])
+            led.inputs += staged["inputs"]
+            led.quarantined += staged["quarantined"]
+            led.published += result["published"]
+            led.duplicates += result["duplicates"]
+            _add_counts(led.quarantine_by_check, staged["quarantine_by_check"])
+            _add_counts(led.removals_by_category, result["removals_by_category"])
+            _add_counts(led.removals_by_rule, result["removals_by_rule"])
+        final = writer.commit(led, {"files": tally.files, "input_shards": len(shards),
+                                    "input_shard_bytes": shard_bytes})
+    shutil.rmtree(work, ignore_errors=True)
     return final, tally
 
 
-def _flush(writer: VersionWriter, pending: dict[type, list]) -> None:
-    writer.add_articles(pending[Article])
-    writer.add_quarantined(pending[Quarantined])
-    writer.add_duplicates(pending[Duplicate])
-    for batch in pending.values():
-        batch.clear()
+def _parent_entries(parent_dir: Path, config: CleanerConfig) -> list[DedupEntry]:
+    """The dedup entries a parent version saved (none when it is not there or predates them)."""
+    path = parent_dir / ENTRIES_FILE
+    return load_entries(path, config) if path.is_file() else []

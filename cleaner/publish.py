@@ -238,6 +238,17 @@ class _ShardedTable:
         self.shards.append((self._path, self._shard_rows))
         self._shard_rows = 0
 
+    def adopt(self, path: Path, rows: int, nbytes: int) -> None:
+        """Take a shard file a worker already wrote in this folder; it comes after every row added so far."""
+        if path.parent != self.folder:
+            raise ValueError(f"{path}: a shard must be written in {self.folder}")
+        self._flush_group()
+        if self._writer is not None:
+            self._close_shard()
+        self.shards.append((path, rows))
+        self.rows += rows
+        self.nbytes += nbytes
+
     def finish(self) -> list[tuple[Path, int]]:
         """Close the last shard (or write one empty shard), rename to `train-i-of-N`, return (path, rows)."""
         self._flush_group()
@@ -292,6 +303,7 @@ class VersionWriter:
         self._tables = {cfg: _ShardedTable(self.tmp / folder, schema, config)
                         for cfg, folder, schema in tables.CONFIGS}
         self._inputs: dict[str, str] = {}
+        self._extra_files: dict[str, int | None] = {}
         self._languages: set[str] = set()
         self._state = "open"
 
@@ -316,6 +328,41 @@ class VersionWriter:
                 removals.add(tables.removal_row(a.id, r))
             if a.language and _LANG_RE.fullmatch(a.language):
                 self._languages.add(a.language)
+
+    def add_shards(self, cfg: str, pieces: Iterable[tuple[str, int, int]]) -> None:
+        """Adopt shard files written by workers into this version's temporary folder, in order.
+
+        Each piece is `(path relative to the version, rows, Arrow bytes)`, as `publish_shard`
+        returns them; they get their final `train-i-of-N` names at commit like streamed shards.
+        """
+        self._check_open()
+        table = self._tables[cfg]
+        for rel, rows, nbytes in pieces:
+            table.adopt(self.tmp / rel, int(rows), int(nbytes))
+
+    def extra_file(self, rel: str) -> Path:
+        """Where to write a file outside the table configs (say `dedup/entries.parquet`) in this version.
+
+        Call `add_extra_file` once it is written, so the manifest lists it and `verify` checks it.
+        """
+        self._check_open()
+        parts = Path(rel).parts
+        if Path(rel).is_absolute() or ".." in parts or not parts or parts[0] in {f for _, f, _ in tables.CONFIGS} \
+                or rel in (CARD, MANIFEST):
+            raise ValueError(f"{rel!r} cannot be an extra file of a version")
+        path = self.tmp / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def add_extra_file(self, rel: str, rows: int | None = None) -> None:
+        self._check_open()
+        if not (self.tmp / rel).is_file():
+            raise FileNotFoundError(errno.ENOENT, "extra file was not written", str(self.tmp / rel))
+        self._extra_files[Path(rel).as_posix()] = rows
+
+    def add_languages(self, languages: Iterable[str]) -> None:
+        """Languages of adopted articles, for the card (invalid codes are ignored)."""
+        self._languages.update(lang for lang in languages if lang and _LANG_RE.fullmatch(lang))
 
     def add_quarantined(self, items: Iterable[Quarantined]) -> None:
         self._check_open()
@@ -365,6 +412,13 @@ class VersionWriter:
             for path, n in written:
                 files.append({"path": path.relative_to(self.tmp).as_posix(), "sha256": _sha256_file(path),
                               "bytes": path.stat().st_size, "rows": n})
+        from cleaner.report import REPORT, write_report  # the build report, listed so that verify covers it
+        write_report(self.tmp, ledger, self.name, self.version)
+        self._extra_files[REPORT] = None
+        for rel, n in sorted(self._extra_files.items()):
+            path = self.tmp / rel
+            _fsync(path)
+            files.append({"path": rel, "sha256": _sha256_file(path), "bytes": path.stat().st_size, "rows": n})
         config_sha = self.config.fingerprint()
         manifest: dict[str, Any] = {
             "name": self.name, "version": self.version, "parent": self.parent,
@@ -555,3 +609,181 @@ def verify(path: Path) -> list[str]:
     if fingerprint(data, manifest.get("config_sha256", "")) != manifest.get("fingerprint"):
         problems.append(f"{MANIFEST}: fingerprint does not match the listed files")
     return problems
+
+
+# --- staged shards: what a worker writes before dedup decides what is published -------------------
+
+STAGED_SUMMARY = "done.json"
+STAGED_REMOVALS = tables.REMOVALS.append(pa.field("seq", pa.int64()))  # seq: the article's row in its shard
+
+
+class _RowFile:
+    """Rows of one schema written to one Parquet file a row group at a time (memory: one group)."""
+
+    def __init__(self, path: Path, schema: pa.Schema, config: CleanerConfig):
+        self.schema, self.group_rows, self.rows = schema, config.row_group_rows, 0
+        self._group: list[dict] = []
+        self._writer = pq.ParquetWriter(path, schema, compression=config.compression)
+
+    def add(self, row: dict) -> None:
+        self._group.append(row)
+        if len(self._group) >= self.group_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._group:
+            return
+        try:
+            table = pa.Table.from_pylist(self._group, schema=self.schema)
+        except UnicodeEncodeError:  # a lone surrogate: see tables.replace_surrogates
+            table = pa.Table.from_pylist([tables.replace_surrogates(r) for r in self._group], schema=self.schema)
+        self._writer.write_table(table, row_group_size=len(self._group))
+        self.rows += len(self._group)
+        self._group = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+
+class StagedShard:
+    """What a worker made of one input shard before dedup: articles, removals, quarantine, dedup entries.
+
+    It is written in `WORK/.shard-00012-<random>/` and renamed to `WORK/shard-00012/` once complete,
+    with a summary in `done.json`: the folder is the done marker (as datatrove's completion files),
+    so a run killed part way leaves finished shards to be reused and half-written ones to be redone.
+    Use as a context manager; leaving it without `commit` removes the temporary folder.
+    """
+
+    def __init__(self, work: Path, index: int, config: CleanerConfig, entry_schema: pa.Schema):
+        self.final = staged_path(work, index)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".shard-{index:05d}-", dir=work))
+        self.articles = _RowFile(self.tmp / "articles.parquet", tables.ARTICLES, config)
+        self.removals = _RowFile(self.tmp / "removals.parquet", STAGED_REMOVALS, config)
+        self.quarantine = _RowFile(self.tmp / "quarantine.parquet", tables.QUARANTINE, config)
+        self.entries = _RowFile(self.tmp / "entries.parquet", entry_schema, config)
+        self._open = True
+
+    def __enter__(self) -> "StagedShard":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._open:
+            self._close_files()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def add_article(self, a: Article, entry: dict) -> int:
+        """Stage an article that met the contract and its dedup entry; return its row (`seq`)."""
+        seq = self.articles.rows + len(self.articles._group)
+        self.articles.add(tables.article_row(a))
+        for r in a.removals:
+            self.removals.add({**tables.removal_row(a.id, r), "seq": seq})
+        self.entries.add({**entry, "seq": seq})
+        return seq
+
+    def add_quarantined(self, q: Quarantined) -> None:
+        self.quarantine.add(tables.quarantine_row(q))
+
+    def _close_files(self) -> None:
+        for f in (self.articles, self.removals, self.quarantine, self.entries):
+            f.close()
+
+    def commit(self, summary: dict) -> Path:
+        """Close the files, write the summary and rename the folder into place (the done marker)."""
+        self._close_files()
+        self._open = False
+        _write_bytes(self.tmp / STAGED_SUMMARY, json.dumps(summary, sort_keys=True).encode())
+        _fsync(self.tmp)
+        if self.final.exists():  # a retried task (Dask may run one twice) finished first: keep that one
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        else:
+            os.rename(self.tmp, self.final)
+            _fsync(self.final.parent)
+        return self.final
+
+
+def staged_path(work: Path, index: int) -> Path:
+    return Path(work) / f"shard-{index:05d}"
+
+
+def staged_summary(work: Path, index: int) -> dict | None:
+    """The summary of a finished staged shard, or None when it has not finished."""
+    try:
+        return json.loads((staged_path(work, index) / STAGED_SUMMARY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def staged_entries(work: Path, index: int) -> pa.Table:
+    """The dedup entries of a finished staged shard (small: no texts)."""
+    return pq.read_table(staged_path(work, index) / "entries.parquet")
+
+
+def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[int, tuple[str, float, str]],
+                  config: CleanerConfig) -> dict[str, Any]:
+    """Write the published pieces of one staged shard into a version's temporary folder.
+
+    `duplicates` maps an article's `seq` to `(duplicate_of, similarity, kind)`: those rows go to the
+    `duplicates` config instead of `data`, and their removals are left out. Each config gets pieces of
+    at most `shard_rows` rows named `part-<shard>-<k>.parquet`; `VersionWriter.add_shards` adopts
+    them and the commit names them `train-i-of-N`. The bytes depend only on the staged rows and the
+    decisions, not on which worker writes them. Returns the pieces and the tallies the ledger needs.
+    """
+    staged = staged_path(work, index)
+    version_tmp = Path(version_tmp)
+    articles = pq.read_table(staged / "articles.parquet")
+    removals = pq.read_table(staged / "removals.parquet")
+    quarantine = pq.read_table(staged / "quarantine.parquet")
+    for kind in {d[2] for d in duplicates.values()}:
+        if kind not in DUPLICATE_KINDS:
+            raise ValueError(f"shard {index}: duplicate kind {kind!r} is not one of {DUPLICATE_KINDS}")
+    dup_seqs = sorted(duplicates)
+    if dup_seqs:
+        mask = [True] * articles.num_rows
+        for s in dup_seqs:
+            mask[s] = False
+        kept = articles.filter(pa.array(mask))
+        gone = articles.take(pa.array(dup_seqs, pa.int64()))
+        dups = pa.table({
+            "id": gone["id"], "source_path": gone["source_path"], "source_sha256": gone["source_sha256"],
+            "source_index": gone["source_index"], "source_format": gone["source_format"],
+            "duplicate_of": pa.array([duplicates[s][0] for s in dup_seqs], pa.string()),
+            "similarity": pa.array([float(duplicates[s][1]) for s in dup_seqs], pa.float64()),
+            "kind": pa.array([duplicates[s][2] for s in dup_seqs], pa.string()),
+        }, schema=tables.DUPLICATES)
+        keep_removal = pa.array([s not in duplicates for s in removals["seq"].to_pylist()], pa.bool_())
+        removals = removals.filter(keep_removal)
+    else:
+        kept, dups = articles, tables.DUPLICATES.empty_table()
+    removals = removals.drop_columns(["seq"])
+    out: dict[str, Any] = {"pieces": {}}
+    for cfg, folder, schema in tables.CONFIGS:
+        table = {"default": kept, "removals": removals, "quarantine": quarantine, "duplicates": dups}[cfg]
+        out["pieces"][cfg] = _write_pieces(table.cast(schema), version_tmp, folder, index, config)
+    out["published"], out["duplicates"] = kept.num_rows, dups.num_rows
+    out["removals_by_category"] = _counts(removals["category"])
+    out["removals_by_rule"] = _counts(removals["rule"])
+    out["languages"] = sorted({v for v in kept["language"].to_pylist() if v})
+    return out
+
+
+def _counts(column: pa.ChunkedArray) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in column.to_pylist():
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def _write_pieces(table: pa.Table, version_tmp: Path, folder: str, index: int,
+                  config: CleanerConfig) -> list[tuple[str, int, int]]:
+    """`table` as Parquet files of at most `shard_rows` rows, row groups of `row_group_rows`."""
+    pieces = []
+    for k, start in enumerate(range(0, table.num_rows, config.shard_rows)):
+        piece = table.slice(start, config.shard_rows).combine_chunks()
+        rel = f"{folder}/part-{index:05d}-{k:04d}.parquet"
+        path = version_tmp / rel
+        with pq.ParquetWriter(path, piece.schema, compression=config.compression) as writer:
+            writer.write_table(piece, row_group_size=config.row_group_rows)
+        _fsync(path)
+        pieces.append((rel, piece.num_rows, piece.nbytes))
+    return pieces

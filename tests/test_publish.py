@@ -409,3 +409,67 @@ def test_card_says_when_the_ledger_does_not_balance(tmp_path):
     _, body = _front_matter(path)
     assert "4 != 1 + 0 + 0; the ledger DOES NOT balance" in body
     assert json.loads((path / "manifest.json").read_text())["counts"]["balanced"] is False
+
+
+# -- shards written by workers ------------------------------------------------------------------------
+
+def _staged(work: Path, index: int, articles: list[Article], config: CleanerConfig = CONFIG) -> None:
+    import pyarrow as pa
+    from cleaner.publish import StagedShard
+    schema = pa.schema([("seq", pa.int64()), ("id", pa.string())])
+    with StagedShard(work, index, config, schema) as staged:
+        for a in articles:
+            staged.add_article(a, {"id": a.id})
+        staged.commit({"shard": index})
+
+
+def test_shards_written_by_workers_are_adopted_in_order_and_named_of_n(tmp_path):
+    from cleaner.publish import publish_shard, staged_summary
+    work = tmp_path / "work"
+    work.mkdir()
+    arts = make_articles(5)
+    _staged(work, 0, arts[:3])
+    _staged(work, 1, arts[3:])
+    assert staged_summary(work, 1) == {"shard": 1} and staged_summary(work, 2) is None
+    with VersionWriter(tmp_path / "out", "news", None, CONFIG, tool_version="0", rules_version="r") as w:
+        # shard 1 is written first (workers finish in any order) but adopted second
+        second = publish_shard(work, 1, w.tmp, {}, CONFIG)
+        first = publish_shard(work, 0, w.tmp, {1: ("art-0", 1.0, "exact")}, CONFIG)
+        for result in (first, second):
+            for cfg, pieces in result["pieces"].items():
+                w.add_shards(cfg, pieces)
+        assert first["published"] == 2 and first["duplicates"] == 1
+        assert first["removals_by_category"] == {"ad": 2, "newsletter": 1}  # art-1's two removals left out
+        path = w.commit(Ledger(inputs=5, published=4, duplicates=1))
+    assert sorted(p.name for p in (path / "data").iterdir()) == [f"train-0000{i}-of-00002.parquet" for i in range(2)]
+    assert pd.read_parquet(path / "data")["id"].tolist() == ["art-0", "art-2", "art-3", "art-4"]
+    dups = pd.read_parquet(path / "duplicates")
+    assert dups["id"].tolist() == ["art-1"] and dups["duplicate_of"].tolist() == ["art-0"]
+    assert "art-1" not in set(pd.read_parquet(path / "removals")["article_id"])
+    assert verify(path) == []
+
+
+def test_a_staged_shard_left_without_commit_leaves_no_done_marker(tmp_path):
+    import pyarrow as pa
+    from cleaner.publish import StagedShard, staged_summary
+    with pytest.raises(RuntimeError):
+        with StagedShard(tmp_path, 0, CONFIG, pa.schema([("seq", pa.int64())])) as staged:
+            staged.add_article(make_articles(1)[0], {})
+            raise RuntimeError("killed")
+    assert staged_summary(tmp_path, 0) is None and list(tmp_path.iterdir()) == []
+
+
+def test_extra_files_are_in_the_manifest_and_verified(tmp_path):
+    with VersionWriter(tmp_path, "news", None, CONFIG, tool_version="0", rules_version="r") as w:
+        w.extra_file("dedup/entries.parquet").write_bytes(b"signatures")
+        w.add_extra_file("dedup/entries.parquet", 3)
+        with pytest.raises(ValueError):
+            w.extra_file("../escape")
+        with pytest.raises(ValueError):
+            w.extra_file("data/x.parquet")
+        path = w.commit(Ledger())
+    entry = next(f for f in json.loads((path / "manifest.json").read_text())["files"]
+                 if f["path"] == "dedup/entries.parquet")
+    assert entry["rows"] == 3 and entry["bytes"] == 10
+    _flip_byte(path / "dedup" / "entries.parquet")
+    assert verify(path) == ["dedup/entries.parquet: sha256 mismatch"]

@@ -1,0 +1,237 @@
+"""Speed and memory of `cleaner run` at two corpus sizes, 1 worker and all workers, with datatrove's C4 as reference.
+
+    python scripts/bench_speed.py                      # 20 MB and 200 MB of input
+    python scripts/bench_speed.py --sizes 5 50         # smaller, when time is short
+
+The corpus is synthetic, built from the samples shipped in the package (`cleaner/data/samples`):
+every record is a sample (plain text, HTML or a JSONL record) whose body paragraphs have about one
+word in five replaced by another word of the samples' vocabulary, chosen by a seeded RNG per record.
+That keeps the shape of the lines (length, punctuation, boilerplate lines untouched) while making
+every article a different text for dedup: at that rate few 5-word shingles survive, far below the
+near-duplicate threshold, so dedup does not collapse the corpus (the table prints how many were
+found). Records go to JSONL files of about 2 MB.
+
+For each size it runs `cleaner run CORPUS --workers 1` and `--workers N` (N = all cores) as separate
+processes, and prints wall-clock MB/s (input bytes) and articles/s (input records), and the peak
+RSS: the largest single process, and the whole process tree (driver + workers) sampled every 50 ms.
+The reference is datatrove's `C4QualityFilter` (its line filter) over the same texts (the `text`
+of each record, or the HTML as is), one process, timed without reading or writing.
+
+The machine is shared: the figures are as measured in one run, and noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "cleaner" / "data" / "samples"
+FILE_BYTES = 2 << 20
+_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+_P = re.compile(r"(<p>)([^<]{60,})(</p>)")
+
+
+def _templates() -> list[dict]:
+    """One JSONL record per shipped sample: txt and html files become `text` and `html` records."""
+    out = []
+    for path in sorted(SAMPLES.iterdir()):
+        name = path.name
+        if name.endswith(".txt"):
+            text = path.read_text(encoding="utf-8")
+            title = next(line.strip() for line in text.splitlines() if line.strip())
+            out.append({"title": title, "text": text})
+        elif name.endswith((".html", ".htm")):
+            out.append({"html": path.read_text(encoding="utf-8")})
+        elif name.endswith((".jsonl", ".jsonl.gz")):
+            raw = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+            for line in raw.decode("utf-8").splitlines():
+                if line.strip():
+                    rec = json.loads(line)
+                    rec.pop("id", None)
+                    out.append(rec)
+    return out
+
+
+def _vocabulary(templates: list[dict]) -> list[str]:
+    words = set()
+    for t in templates:
+        words.update(w.lower() for w in _WORD.findall(t.get("text") or t.get("html") or ""))
+    return sorted(words)
+
+
+def _vary_line(line: str, rng: random.Random, vocab: list[str], rate: float) -> str:
+    """`line` with about `rate` of its words replaced, when it is a body-sized line (12+ words)."""
+    words = line.split(" ")
+    if len(words) < 12:
+        return line
+    for i, w in enumerate(words):
+        if _WORD.fullmatch(w) and rng.random() < rate:
+            new = rng.choice(vocab)
+            words[i] = new.capitalize() if w[0].isupper() else new
+    return " ".join(words)
+
+
+def vary(template: dict, k: int, vocab: list[str], seed: int = 0, rate: float = 0.2) -> dict:
+    """Record number `k` made from `template`: same shape, different words in its body paragraphs."""
+    rng = random.Random(seed * 1_000_003 + k)
+    rec = dict(template)
+    rec["id"] = f"syn-{seed}-{k:08d}"
+    if "text" in rec:
+        rec["text"] = "\n".join(_vary_line(line, rng, vocab, rate) for line in rec["text"].split("\n"))
+    if "html" in rec:
+        rec["html"] = _P.sub(lambda m: m.group(1) + _vary_line(m.group(2), rng, vocab, rate) + m.group(3), rec["html"])
+    return rec
+
+
+def synthetic_corpus(dest: Path, total_bytes: int, file_bytes: int = FILE_BYTES, seed: int = 0) -> tuple[int, int]:
+    """Write about `total_bytes` of JSONL records into `dest`; return (bytes, records) written."""
+    dest.mkdir(parents=True, exist_ok=True)
+    templates = _templates()
+    vocab = _vocabulary(templates)
+    written = records = 0
+    n_file = 0
+    while written < total_bytes:
+        chunk = []
+        size = 0
+        while size < file_bytes and written + size < total_bytes:
+            rec = vary(templates[records % len(templates)], records, vocab, seed)
+            line = json.dumps(rec, ensure_ascii=False) + "\n"
+            chunk.append(line)
+            size += len(line.encode("utf-8"))
+            records += 1
+        (dest / f"part-{n_file:05d}.jsonl").write_text("".join(chunk), encoding="utf-8")
+        written += size
+        n_file += 1
+    return written, records
+
+
+def _texts(corpus: Path):
+    for path in sorted(corpus.glob("*.jsonl")):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                yield rec.get("text") or rec.get("html") or ""
+
+
+def bench_c4(corpus: Path) -> dict:
+    """datatrove's C4 line filter over every record's text, one process (reading excluded)."""
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import C4QualityFilter
+
+    docs = [Document(text=t, id=str(i)) for i, t in enumerate(_texts(corpus))]
+    nbytes = sum(len(d.text.encode("utf-8")) for d in docs)
+    filt = C4QualityFilter(filter_no_terminal_punct=False)
+    start = time.perf_counter()
+    kept = sum(1 for d in docs if filt.filter(d) is True)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "mb_s": nbytes / 1e6 / seconds, "docs_s": len(docs) / seconds,
+            "docs": len(docs), "kept": kept}
+
+
+def _tree_rss(proc) -> tuple[int, int]:
+    import psutil
+    try:
+        procs = [proc] + proc.children(recursive=True)
+    except psutil.Error:
+        return 0, 0
+    sizes = []
+    for p in procs:
+        try:
+            sizes.append(p.memory_info().rss)
+        except psutil.Error:
+            pass
+    return sum(sizes), max(sizes, default=0)
+
+
+def run_cleaner(corpus: Path, workers: int, extra: list[str] | None = None) -> dict:
+    """`cleaner run CORPUS --workers N` in a fresh process: seconds, peak RSS, the manifest counts."""
+    import psutil
+
+    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    cmd = [sys.executable, "-m", "cleaner", "run", str(corpus), "--out", str(out), "--name", "bench",
+           "--version", "v1", "--workers", str(workers), *(extra or [])]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    peak_tree = peak_one = 0
+    while proc.poll() is None:
+        tree, one = _tree_rss(ps)
+        peak_tree, peak_one = max(peak_tree, tree), max(peak_one, one)
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace")
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
+    manifest = json.loads((out / "bench" / "v1" / "manifest.json").read_text())
+    shutil.rmtree(out, ignore_errors=True)
+    return {"seconds": seconds, "peak_tree": peak_tree, "peak_one": peak_one, "counts": manifest["counts"],
+            "shards": manifest["stats"].get("input_shards")}
+
+
+def main() -> None:
+    from cleaner.executors import default_workers
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", nargs=2, type=float, default=[20, 200], metavar=("SMALL_MB", "LARGE_MB"))
+    ap.add_argument("--workers", type=int, default=default_workers(), help="the 'all workers' figure")
+    ap.add_argument("--keep", type=Path, help="keep the corpora in this folder (reused when there)")
+    args = ap.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+    rows = []
+    for mb in args.sizes:
+        corpus = base / f"corpus-{mb:g}MB"
+        if not corpus.is_dir():
+            t = time.perf_counter()
+            nbytes, nrec = synthetic_corpus(corpus, int(mb * 1e6))
+            print(f"corpus {corpus}: {nbytes / 1e6:.1f} MB, {nrec} records, made in {time.perf_counter() - t:.1f}s",
+                  flush=True)
+        nbytes = sum(p.stat().st_size for p in corpus.glob("*.jsonl"))
+        c4 = bench_c4(corpus)
+        print(f"{mb:g} MB  datatrove C4: {c4['mb_s']:.2f} MB/s, {c4['docs_s']:.0f} docs/s", flush=True)
+        for workers in sorted({1, args.workers}):
+            r = run_cleaner(corpus, workers)
+            c = r["counts"]
+            rows.append((mb, workers, nbytes, r, c4))
+            print(f"{mb:g} MB  workers={workers}: {r['seconds']:.1f}s, {nbytes / 1e6 / r['seconds']:.2f} MB/s, "
+                  f"{c['inputs'] / r['seconds']:.0f} articles/s, peak RSS {r['peak_one'] / 2**20:.0f} MiB "
+                  f"(tree {r['peak_tree'] / 2**20:.0f} MiB), inputs={c['inputs']} published={c['published']} "
+                  f"quarantined={c['quarantined']} duplicates={c['duplicates']} shards={r['shards']}", flush=True)
+    print()
+    print("| corpus | runner | workers | seconds | MB/s | articles/s | peak RSS one process | peak RSS tree |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for mb, workers, nbytes, r, c4 in rows:
+        print(f"| {mb:g} MB | cleaner run | {workers} | {r['seconds']:.1f} | {nbytes / 1e6 / r['seconds']:.2f} | "
+              f"{r['counts']['inputs'] / r['seconds']:.0f} | {r['peak_one'] / 2**20:.0f} MiB | {r['peak_tree'] / 2**20:.0f} MiB |")
+    for mb in args.sizes:
+        c4 = next(row[4] for row in rows if row[0] == mb)
+        print(f"| {mb:g} MB | datatrove C4 filter | 1 | {c4['seconds']:.1f} | {c4['mb_s']:.2f} | {c4['docs_s']:.0f} | | |")
+    small, large = args.sizes
+    one = {mb: next(r for m, w, _, r, _ in rows if m == mb and w == 1) for mb in args.sizes}
+    print()
+    print(f"peak RSS at {large:g} MB / at {small:g} MB, 1 worker: "
+          f"{one[large]['peak_one'] / one[small]['peak_one']:.2f}x (target <= 1.2x)")
+    if args.workers > 1:
+        for mb in args.sizes:
+            many = next(r for m, w, _, r, _ in rows if m == mb and w == args.workers)
+            print(f"{mb:g} MB: {args.workers} workers / 1 worker throughput: "
+                  f"{one[mb]['seconds'] / many['seconds']:.2f}x (target >= 1.7x on 2 cores)")
+    for mb in args.sizes:
+        nbytes = next(n for m, w, n, _, _ in rows if m == mb)
+        c4 = next(row[4] for row in rows if row[0] == mb)
+        print(f"{mb:g} MB: 1 worker {nbytes / 1e6 / one[mb]['seconds']:.2f} MB/s vs datatrove C4 {c4['mb_s']:.2f} MB/s")
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
