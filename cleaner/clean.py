@@ -96,7 +96,7 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> A
 
 def _clean_html(article: Article, config: CleanerConfig) -> Article:
     """Extract the main content's blocks, then run the same line classifier over them."""
-    from cleaner.html import extract_html
+    from cleaner.html import clean_authors, extract_html
 
     doc = extract_html(article.raw, article.url)
     for field in ("title", "subtitle", "published", "url", "site_name", "language"):
@@ -116,7 +116,41 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
     labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre)
     labels = [None if lab is not None and p is None and _position_guess(lab.rule) else lab
               for lab, p in zip(labels, pre)]
+    if not article.authors:
+        article.authors = clean_authors(_byline_names(lines, labels), [article.site_name or ""])
     return assemble(article, lines, labels)
+
+
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|(?:van|von|de|da|del|der|di|du|la|le|bin|al)\b)$")
+
+
+def _byline_names(lines: list[Line], labels: list[Label | None]) -> list[str]:
+    """Authors from the first block the page's markup calls a byline, when a page's metadata
+    names none: the names in it, each one to five capitalised words (``By Jane Doe and John Roe``,
+    ``Jane Doe | Staff Writer``); a byline block that reads otherwise (a date, a phrase) gives none.
+
+    >>> ls = [Line(0, "By", 0, 1), Line(1, "Jane Doe and John Roe", 0, 5)]
+    >>> _byline_names(ls, [Label("byline", "html.byline")] * 2)
+    ['Jane Doe', 'John Roe']
+    >>> _byline_names([Line(0, "The Russian and Syrian defense ministries", 0, 6)], [Label("byline", "html.byline")])
+    []
+    """
+    for line, lab in zip(lines, labels):
+        if lab is None or lab.rule != "html.byline" or len(line.text) > 120:
+            continue
+        text = line.text.split("|")[0].strip()
+        if text.lower().rstrip(":") in _BY_WORDS:  # "By" in a block of its own, the names in the next
+            continue
+        if any(c.isdigit() or c in "@:/" for c in text):  # a date, an e-mail, a phone: not a bare byline
+            return []
+        names, _ = parse_byline(text)
+        ok = all(1 <= len(n.split()) <= 5 and n.split()[0][:1].isupper() and all(_NAME_WORD.match(w) for w in n.split())
+                 for n in names)
+        return names if names and ok else []
+    return []
+
+
+_BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "przez", "written by"))
 
 
 #: Labels the line classifier gives text input from a line's position alone (outside the run of

@@ -9,6 +9,7 @@ Parsing never fetches or resolves anything: no network, no external entities, no
 """
 from __future__ import annotations
 
+import html as _html
 import json
 import re
 from dataclasses import dataclass, field
@@ -163,25 +164,59 @@ def _metadata(root: etree._Element, doc: HtmlDocument) -> None:
                              meta.get("twitter:description"))
     doc.authors = _ld_authors(ld.get("author")) or _split_authors(meta.get("author") or meta.get("article:author")
                                                                   or meta.get("parsely-author") or meta.get("byl"))
-    doc.published = _iso_day(_first(ld.get("datePublished"), meta.get("article:published_time"),
-                                    meta.get("datepublished"), meta.get("pubdate"), meta.get("date"),
-                                    meta.get("dc.date"), meta.get("parsely-pub-date"), meta.get("sailthru.date")))
+    doc.published = next(filter(None, map(_iso_day, (
+        ld.get("datePublished"), meta.get("article:published_time"), meta.get("datepublished"),
+        meta.get("pubdate"), meta.get("date"), meta.get("dc.date"), meta.get("dc.date.issued"),
+        meta.get("parsely-pub-date"), meta.get("sailthru.date"), ld.get("dateCreated")))), None)
     doc.url = doc.url or _first(meta.get("og:url"), _canonical(root))
     publisher = ld.get("publisher")
-    doc.site_name = _first(meta.get("og:site_name"), publisher.get("name") if isinstance(publisher, dict) else None,
-                           meta.get("application-name"))
+    publisher_name = _first(publisher.get("name")) if isinstance(publisher, dict) else None
+    doc.site_name = _first(meta.get("og:site_name"), publisher_name, meta.get("application-name"))
+    sites = [x for x in (doc.site_name, publisher_name, meta.get("application-name")) if x]
+    doc.title = _strip_site(doc.title, sites)
+    doc.authors = clean_authors(doc.authors, sites)
     lang = _first(root.get("lang"), root.get("xml:lang"), meta.get("og:locale"), meta.get("language"),
                   meta.get("content-language"), ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
     doc.language = lang.replace("_", "-").split("-")[0].lower() if lang else None
 
 
 def _first(*values) -> str | None:
+    """The first non-blank string, spaces collapsed and HTML entities a page escaped twice
+    (``&amp;#8220;`` in a ``content`` attribute) resolved."""
     for v in values:
         if isinstance(v, str):
+            if "&" in v:
+                v = _html.unescape(v)
             v = _WS.sub(" ", v).strip()
             if v:
                 return v
     return None
+
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ", " · ")
+
+
+def _strip_site(title: str | None, sites: list[str]) -> str | None:
+    """A headline without the site name a page appends to it (``Ferry back | Harbour News``).
+
+    Only a tail that is the site's name (or a cut-off start of it, ``| The`` for ``The Hill``) goes.
+
+    >>> _strip_site("New York man pleads guilty | TheHill", ["The Hill"])
+    'New York man pleads guilty'
+    >>> _strip_site("Yes - No", ["Harbour News"])
+    'Yes - No'
+    """
+    if not title or not sites:
+        return title
+    keys = [k for k in (_key(x).replace(" ", "") for x in sites) if k]
+    for sep in _TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        head, _, tail = title.rpartition(sep)
+        t = _key(tail).replace(" ", "")
+        if head.strip() and t and len(tail.split()) <= 6 and any(k == t or k.startswith(t) or t.startswith(k) for k in keys):
+            return head.strip()
+    return title
 
 
 def _title_tag(root: etree._Element, meta: dict) -> str | None:
@@ -233,6 +268,9 @@ def _json_ld(root: etree._Element) -> dict:
 
 def _ld_authors(value) -> list[str]:
     items = value if isinstance(value, list) else [value]
+    people = [i for i in items if isinstance(i, dict) and str(i.get("@type", "")).lower() == "person"]
+    if people:  # [Person, Organization]: the organisation is the publisher, not an author
+        items = people
     names = []
     for item in items:
         name = item.get("name") if isinstance(item, dict) else item
@@ -244,8 +282,42 @@ def _ld_authors(value) -> list[str]:
 def _split_authors(value: str | None) -> list[str]:
     if not value or value.startswith(("http://", "https://")):
         return []
-    value = re.sub(r"^\s*by\s+", "", value, flags=re.I)
-    return [p.strip() for p in re.split(r"\s*(?:,|;|\band\b|&)\s*", value) if p.strip()]
+    value = _BY.sub("", value)
+    return [p.strip() for p in re.split(r"\s*(?:,|;|\||\band\b|&)\s*", value) if p.strip()]
+
+
+_BY = re.compile(r"^\s*(?:(?:news\s+)?analysis|opinion|commentary|written|words|text|story)?\s*by\s*:?\s+", re.I)
+#: What follows a name in a byline field without being a name: a role, a credential.
+_ROLE = re.compile(r"\b(?:writer|editor|editor-at-large|correspondent|reporter|columnist|contributor|producer|analyst|"
+                   r"media\s+for|staff\s+writer|bureau\s+chief)s?\b", re.I)
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|[A-Z]\.[A-Z]\.(?:[A-Z]\.)?|Jr\.?|Sr\.?)$")
+
+
+def clean_authors(names: list[str], sites: list[str]) -> list[str]:
+    """Author names without the roles, credentials and outlet names a byline field carries with them.
+
+    >>> clean_authors(["TOM KRISHER", "AP Auto Writer"], [])
+    ['TOM KRISHER']
+    >>> clean_authors(["Ilana Muhlstein", "MS", "RDN"], [])
+    ['Ilana Muhlstein']
+    >>> clean_authors(["Tanza Loudenback", "Business Insider"], ["Business Insider Deutschland"])
+    ['Tanza Loudenback']
+    >>> clean_authors(["PTI"], []), clean_authors(["BBC News"], ["BBC News"])
+    (['PTI'], [])
+    """
+    keys = [k for k in (_key(x) for x in sites) if k]
+    kept = []
+    for n in names:
+        n = _BY.sub("", n).strip(" .")
+        if not n or n in kept:
+            continue
+        if kept and (_ROLE.search(n) or _CREDENTIAL.match(n)):
+            continue
+        k = _key(n)
+        if any(k == s for s in keys) or (kept and any(k in s or s in k for s in keys)):
+            continue  # the outlet itself ("BBC News" on bbc.com) is not an author
+        kept.append(n)
+    return kept
 
 
 def _date_from_page(raw: str, url: str | None) -> str | None:
@@ -269,8 +341,18 @@ def _date_from_page(raw: str, url: str | None) -> str | None:
     return _iso_day(found) if found else None
 
 
-def _iso_day(value: str | None) -> str | None:
-    if not value:
+def _iso_day(value) -> str | None:
+    """The ISO day a date field holds, when it is a real one (CMSs write ``0001-01-01`` for "none").
+
+    >>> _iso_day("2019-11-19T02:46:42.471Z"), _iso_day("0001-01-01T00:00:00"), _iso_day("2019-13-01")
+    ('2019-11-19', None, None)
+    """
+    if not isinstance(value, str) or not value:
         return None
     m = _ISO_DAY.search(value)
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not (1900 <= y <= 2200 and 1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
