@@ -126,8 +126,8 @@ def jaccard(a: str, b: str, n: int) -> float:
     return len(sa & sb) / max(1, len(sa | sb))
 
 
-def build_set(originals: list[str], rng: random.Random) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str]]]:
-    """Items (item id, group, kind, text) and the negative pairs made on purpose (item ids)."""
+def build_set(originals: list[str], rng: random.Random) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str]]]:
+    """Items (item id, group, kind, text) and the negative pairs made on purpose (kind, item, item)."""
     order = list(range(len(originals)))
     rng.shuffle(order)
     half_a, half_b = order[: len(order) // 2], order[len(order) // 2:]
@@ -137,9 +137,10 @@ def build_set(originals: list[str], rng: random.Random) -> tuple[list[tuple[str,
         items.append((f"{g}-orig", g, "original", originals[k]))
         for name, make in VARIANTS.items():
             items.append((f"{g}-{name}", g, name, make(originals[k], rng)))
-    # Half B: triples (x, y, q): x and y each get q's longest paragraph as a quote; q is left out.
+    # Half B, first part: triples (x, y, q): x and y each quote q's longest paragraph; q is left out.
     negatives = []
-    for j in range(0, len(half_b) - 2, 3):
+    split = (len(half_b) // 2) // 3 * 3
+    for j in range(0, split, 3):
         x, y, q = half_b[j: j + 3]
         quote = max(paragraphs(originals[q]), key=len)
         made = []
@@ -148,7 +149,16 @@ def build_set(originals: list[str], rng: random.Random) -> tuple[list[tuple[str,
             paras.insert(len(paras) // 2, f"“{quote}”")
             items.append((f"g{k}-quoting", f"g{k}", "quoting", "\n\n".join(paras)))
             made.append(f"g{k}-quoting")
-        negatives.append((made[0], made[1]))
+        negatives.append(("quoting", made[0], made[1]))
+    # Second part: pairs (a, b) and a follow-up story: b's first half on top of a's second half as
+    # background, as a newsroom writes the next day's story. Three different stories.
+    for j in range(split, len(half_b) - 1, 2):
+        a, b = half_b[j: j + 2]
+        pa, pb = paragraphs(originals[a]), paragraphs(originals[b])
+        follow = "\n\n".join(pb[: max(1, len(pb) // 2)] + pa[len(pa) // 2:])
+        items += [(f"g{a}-orig", f"g{a}", "original", originals[a]), (f"g{b}-orig", f"g{b}", "original", originals[b]),
+                  (f"g{a}-{b}-follow", f"g{a}-{b}", "follow_up", follow)]
+        negatives += [("follow_up", f"g{a}-orig", f"g{a}-{b}-follow"), ("follow_up", f"g{b}-orig", f"g{a}-{b}-follow")]
     return items, negatives
 
 
@@ -157,6 +167,7 @@ def main() -> int:
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threshold", type=float, default=None, help="override near_dup_threshold")
+    ap.add_argument("--verbose", action="store_true", help="list the copies that were missed")
     ap.add_argument("--scale", type=int, default=0,
                     help="also time find_duplicates on this many synthetic signatures (10%% planted copies)")
     args = ap.parse_args()
@@ -178,6 +189,7 @@ def main() -> int:
     t1 = time.perf_counter()
     dups = find_duplicates(entries, config)
     t2 = time.perf_counter()
+    sig = {e.id: e.signature for e in entries}
 
     # Per-record precision and recall.
     right = sum(group[d.id] == group[d.duplicate_of] for d in dups.values())
@@ -206,11 +218,16 @@ def main() -> int:
         print(f"{k:12s} {sum(m for m, _ in rows):4d} / {len(rows):<4d}            {js[0]:.3f} / {js[len(js) // 2]:.3f}")
 
     # Negatives: the quoting pairs, and the closest real topic neighbours among different groups.
-    merged_quotes = sum(cluster[a] == cluster[b] for a, b in negatives)
-    quote_j = max(jaccard(texts[a], texts[b], config.shingle_words) for a, b in negatives)
-    print(f"\nnegatives: pairs quoting the same paragraph merged: {merged_quotes} / {len(negatives)} "
-          f"(highest true 5-shingle Jaccard of such a pair {quote_j:.3f})")
-    bags = {g: set(normalised_words(originals[int(g[1:])])) for g in set(group.values())}
+    merged_neg = 0
+    for what in ("quoting", "follow_up"):
+        pairs = [(a, b) for k, a, b in negatives if k == what]
+        merged = sum(cluster[a] == cluster[b] for a, b in pairs)
+        merged_neg += merged
+        top_j = max(jaccard(texts[a], texts[b], config.shingle_words) for a, b in pairs)
+        top_s = max(float((sig[a] == sig[b]).mean()) for a, b in pairs)
+        print(f"negatives: {what} pairs merged: {merged} / {len(pairs)} (highest true 5-shingle Jaccard "
+              f"{top_j:.3f}, highest MinHash estimate {top_s:.3f})")
+    bags = {g: set(normalised_words(originals[int(g[1:])])) for g in set(group.values()) if g[1:].isdigit()}
     gs = sorted(bags)
     neighbours = sorted(((len(bags[a] & bags[b]) / len(bags[a] | bags[b]), a, b)
                          for x, a in enumerate(gs) for b in gs[x + 1:]), reverse=True)[:20]
@@ -224,6 +241,13 @@ def main() -> int:
           f"merged pairs: {sum(cluster[_rep(a, group)] == cluster[_rep(b, group)] for x, a in enumerate(seeds) for b in seeds[x + 1:])}")
     for w in wrong[:10]:
         print("  WRONG:", w)
+    if args.verbose:
+        for i, g, k, t in items:
+            if k in VARIANTS and cluster[i] != cluster[f"{g}-orig"]:
+                kept = cluster[f"{g}-orig"]
+                print(f"  missed {i}: {len(normalised_words(t))} words, estimate to the kept {kept}: "
+                      f"{float((sig[i] == sig[kept]).mean()):.3f}, to the original: "
+                      f"{float((sig[i] == sig[f'{g}-orig']).mean()):.3f}")
 
     # Speed.
     n = len(articles)
@@ -243,7 +267,7 @@ def main() -> int:
     print(f"  dedup / cleaning {n / (t2 - t0) / clean_rate:8.2f}x  (target >= 0.5)")
     if args.scale:
         scale(args.scale, config)
-    ok = precision >= 0.99 and recall >= 0.95 and merged_quotes == 0 and merged_topic == 0
+    ok = precision >= 0.99 and recall >= 0.95 and merged_neg == 0 and merged_topic == 0
     print("\nPASS" if ok else "\nFAIL", "(targets: precision >= 0.99, recall >= 0.95, no negative pair merged)")
     return 0 if ok else 1
 

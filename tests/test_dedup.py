@@ -16,8 +16,8 @@ import pytest
 
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG
-from cleaner.dedup import (ExactDeduper, body_key, entry_for, find_duplicates, load_entries, save_entries,
-                           signature, similarity)
+from cleaner.dedup import (ExactDeduper, body_key, entry_for, find_duplicates, load_entries, normalised_words,
+                           save_entries, signature, similarity)
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Source
 
@@ -124,8 +124,8 @@ def test_threshold_decides_between_near_duplicate_and_new_story(seeds):
     assert find_duplicates(entries(*pair, config=above), above) == {}
 
 
-def test_every_duplicate_names_a_kept_article_close_enough_to_it(seeds):
-    """No chains: B close to A and C close to B does not make C a duplicate of a far-off A."""
+def test_an_article_updated_twice_is_one_story_kept_once(seeds):
+    """B close to A and C close to B make one story even when C is less like A than the threshold."""
     paras = seeds[3].split("\n\n")
     a = "\n\n".join(paras + [FOOTER])                        # longest: kept
     b = "\n\n".join(paras[: len(paras) * 3 // 4])            # drops the last quarter
@@ -135,8 +135,20 @@ def test_every_duplicate_names_a_kept_article_close_enough_to_it(seeds):
     assert ac < ab and ac < bc
     config = DEFAULT_CONFIG.with_(near_dup_threshold=(ac + min(ab, bc)) / 2)
     dups = find_duplicates(entries(("a", a), ("b", b), ("c", c), config=config), config)
-    assert {i: d.duplicate_of for i, d in dups.items()} == {"b": "a"}
-    assert dups["b"].similarity == ab
+    assert {i: (d.duplicate_of, d.similarity) for i, d in dups.items()} == {"b": ("a", ab), "c": ("a", ac)}
+    # without B there is no link between A and C
+    assert find_duplicates(entries(("a", a), ("c", c), config=config), config) == {}
+
+
+def test_every_duplicate_names_a_published_article(seeds, bodies):
+    pairs = [(f"s{n}", t) for n, t in enumerate(seeds)]
+    pairs += [(f"s{n}-lead", new_lead(t)) for n, t in enumerate(seeds)]
+    pairs += [(f"s{n}-wire", dateline(t)) for n, t in enumerate(seeds)]
+    pairs += [(f"s{n}-copy", t.upper()) for n, t in enumerate(seeds)]
+    dups = find_duplicates(entries(*pairs))
+    assert len(dups) == 15
+    assert all(d.duplicate_of not in dups for d in dups.values())
+    assert {d.duplicate_of for d in dups.values()} == {f"s{n}-wire" for n in range(5)}
 
 
 def test_exact_copy_of_a_near_duplicate_points_to_the_published_article(seeds):
@@ -232,3 +244,20 @@ def test_entries_survive_pickling_for_process_pools_and_dask(seeds):
     back = pickle.loads(pickle.dumps(e))
     assert (back.id, back.order, back.length, back.exact_key, back.source) == (e.id, e.order, e.length, e.exact_key, e.source)
     assert np.array_equal(back.signature, e.signature)
+
+
+FERRY_ZH = ("市港务局周二宣布，港口客运渡轮将于四月一日恢复运营，首班船早上六点十五分从东码头出发。"
+            "渡轮冬季停航期间，船体完成了全面检修，并新增了两个无障碍座位区。"
+            "港务局表示，今年票价维持不变，单程成人票为三元，儿童和老人半价。"
+            "新的时刻表将于下周在两个码头和港务局网站上公布。")
+
+
+def test_chinese_story_with_an_updated_sentence_is_found_and_another_ferry_story_is_not():
+    """Text without spaces is shingled by character (the harbour ferry sample, told in Chinese)."""
+    updated = FERRY_ZH.replace("新的时刻表将于下周在两个码头和港务局网站上公布。",
+                               "新的时刻表已经在港务局网站上公布，市民也可以拨打热线查询。")
+    other = ("市议会周一批准了一项预算，用于在明年夏天之前更换港口的两艘旧渡轮。议员们表示，新船将使用电力驱动，"
+             "可减少噪音和燃油费用。港务局预计，新渡轮每趟可多载六十名乘客，并将在高峰时段增加班次。")
+    dups = find_duplicates(entries(("a", FERRY_ZH), ("b", updated), ("c", other)))
+    assert len(normalised_words(updated)) > len(normalised_words(FERRY_ZH))
+    assert {i: (d.duplicate_of, d.kind) for i, d in dups.items()} == {"a": ("b", "near")}
