@@ -149,10 +149,30 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     # "… contributed to this report." credit) does not stretch that span, it may only end it.
     mask = document_language_mask([l.text for l in lines if l.n_words >= 8])
     shapes = [shape(l.text, mask) for l in lines]
-    segs = _core(lines, labels, shapes, start, deferred)
+    segs, scores = _core(lines, labels, shapes, start, deferred)
     inside = [False] * len(lines)
     for lo, hi in segs:
         inside[lo:hi + 1] = [True] * (hi + 1 - lo)
+    # A stretch's edges reach over plain lines next to it (list items, short steps: what scores
+    # only a little below zero), up to the first menu-like or recognised line.
+    for lo, hi in segs:
+        j = hi + 1
+        while j < len(lines) and not inside[j] and labels[j] is None and scores[j] > EDGE_MIN:
+            inside[j] = True
+            j += 1
+        j = lo - 1
+        while j >= start and not inside[j] and labels[j] is None and scores[j] > EDGE_MIN:
+            inside[j] = True
+            j -= 1
+    # Between two stretches of story, a gap of plain lines (list items, short steps, not menus and
+    # not headed by a rule's "Related" or "Newsletter") is the story going on in another form.
+    for (_, a_hi), (b_lo, _) in zip(segs, segs[1:]):
+        gap = range(a_hi + 1, b_lo)
+        if any(labels[i] is not None and labels[i].category not in _INSIDE_CATEGORIES for i in gap):
+            continue
+        free = [scores[i] for i in gap if labels[i] is None]
+        if len(gap) <= 2 or (free and sum(free) / len(free) > GAP_MEAN_MIN):
+            inside[a_hi + 1:b_lo] = [True] * len(gap)
     body = [i for i in range(start, len(lines))
             if inside[i] and labels[i] is None and lines[i].paragraph_like and i not in deferred]
     first, last = (body[0], body[-1]) if body else (len(lines), -1)
@@ -208,6 +228,10 @@ def _score(line: Line, label: Label | None, sh: Shape, deferred: bool, data_run:
 _INSIDE_CATEGORIES = frozenset({"caption", "credit", "title", "byline", "subtitle", "duplicate_paragraph", "timestamp"})
 #: Lines carrying figures count for the story when at least this many follow each other.
 DATA_RUN_MIN = 3
+#: A dip this deep below a stretch's best total ends the stretch.
+VALLEY = float("inf")
+#: A stretch scoring at least this much a line is story however small it is next to the densest.
+CORE_DENSITY = float("inf")
 #: A stretch of story text counts when it weighs at least this share of the densest stretch…
 CORE_SHARE = 0.3
 #: …and at least this many words: one stray sentence in a footer is not a story.
@@ -231,14 +255,24 @@ def _comments_start(lines: list[Line], labels: list[Label | None], scores: list[
 _COMMENT_HEADS = frozenset({"comments.count", "comments.label"})
 # A bare "Comments" is as often a button next to the share bar as the section's heading.
 _BARE_COMMENT_LINKS = frozenset({"comments", "comment", "discussion", "show comments", "load comments"})
+#: Lines scoring above this next to a stretch of story are taken in with it.
+EDGE_MIN = -1.5
+#: A gap between two stretches of story is kept when its plain lines score above this on average.
+GAP_MEAN_MIN = -2.0
 #: Words of story prose that must come before a comments heading for it to end the story.
 COMMENTS_AFTER = 60.0
+#: Isolated prose lines at most this many lines apart, at least `TEASER_CHAIN` of them, are teasers.
+TEASER_STEP = 3
+TEASER_CHAIN = 3
+#: Teaser lines count this much, when they are at most `TEASER_SHARE` of the page's prose.
+TEASER_WEIGHT = 0.25
+TEASER_SHARE = 0.5
 #: What an isolated prose line (a teaser between a headline and its date) counts for.
 ISOLATED_WEIGHT = 0.25
 
 
 def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], start: int,
-          deferred: dict[int, Label]) -> list[tuple[int, int]]:
+          deferred: dict[int, Label]) -> tuple[list[tuple[int, int]], list[float]]:
     """The stretches of story text: runs of lines whose running score stays positive (Kadane's
     scan, as in Finn et al.'s Body Text Extraction), kept when they weigh enough next to the
     densest one."""
@@ -255,11 +289,28 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
         i = j + 1
     scores = [_score(lines[i], labels[i], shapes[i], i in deferred, in_run[i]) for i in range(len(lines))]
     # A teaser: one sentence between a headline and a time or a count ("32M ago"), again and again.
-    # Story paragraphs come in runs; a prose line whose neighbours are both non-prose counts less.
-    for i in range(start + 1, len(lines) - 1):
-        if scores[i] > 0 and not in_run[i] and scores[i - 1] < 0 and scores[i + 1] < 0 and labels[i + 1] is not None or (
-                scores[i] > 0 and not in_run[i] and scores[i - 1] <= -3 and scores[i + 1] <= -3):
-            scores[i] *= ISOLATED_WEIGHT
+    # Story paragraphs come in runs; a prose line between two non-prose lines is "isolated". It
+    # counts less when its neighbours are clearly furniture, or when isolated lines follow each
+    # other at a short step (headline, summary, headline, summary…: a list of links to stories).
+    iso = [0 < i < len(lines) - 1 and scores[i] > 0 and not in_run[i] and scores[i - 1] <= 0 and scores[i + 1] <= 0
+           for i in range(len(lines))]
+    chains: list[list[int]] = [[]]
+    for i in [k for k in range(start, len(lines)) if iso[k]] + [len(lines) + TEASER_STEP]:
+        if chains[-1] and i - chains[-1][-1] > TEASER_STEP:
+            if len(chains[-1]) < TEASER_CHAIN:
+                chains[-1] = []
+            else:
+                chains.append([])
+        chains[-1].append(i)
+    teasers = [k for c in chains[:-1] for k in c]
+    teasers += [i for i in range(start + 1, len(lines) - 1)
+                if iso[i] and (labels[i + 1] is not None or (scores[i - 1] <= -3 and scores[i + 1] <= -3))]
+    # …unless they are most of the page's prose: then they are the article (a listicle, a story
+    # of one paragraph between a header and a share bar).
+    prose = sum(sc for sc in scores if sc > 0)
+    weight = TEASER_WEIGHT if sum(scores[k] for k in teasers) <= TEASER_SHARE * prose else ISOLATED_WEIGHT
+    for k in set(teasers):
+        scores[k] *= weight
     # A comment section, once the story has begun, ends it: what follows are readers' words.
     barrier = _comments_start(lines, labels, scores, start)
     segs: list[tuple[float, int, int]] = []
@@ -274,12 +325,26 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
             run += sc
         if run > peak:
             peak, peak_hi = run, i
+        elif peak - run > VALLEY:
+            # A deep valley (a menu, a block of links) closes the stretch even when more prose
+            # follows: the next stretch has to earn its place on its own.
+            segs.append((peak, run_lo, peak_hi))
+            run, peak, peak_hi = 0.0, 0.0, -1
     if peak > 0:
         segs.append((peak, run_lo, peak_hi))
     if not segs:
-        return []
+        return [], scores
     best = max(p for p, _, _ in segs)
-    return [(lo, hi) for p, lo, hi in segs if p >= max(CORE_MIN, CORE_SHARE * best) or p == best]
+    keep = []
+    for p, lo, hi in segs:
+        dense = p / (hi + 1 - lo) >= CORE_DENSITY
+        if p == best or p >= max(CORE_MIN, CORE_SHARE * best) or (dense and p >= CORE_MIN):
+            keep.append((lo, hi))
+    return keep, scores
+
+
+#: A repeated line this short (a list item, "Eat every 2 hours") is left to its context to judge.
+DUPLICATE_MIN_WORDS = 6
 
 
 def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int, normed: list[str]) -> None:
@@ -305,7 +370,7 @@ def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int, nor
                 labels[i if len(a) < len(b) else j] = Label("duplicate_paragraph", "duplicate.prefix")
     seen: set[str] = set()
     for i in range(start, len(lines)):
-        if labels[i] is None and normed[i] in seen:
+        if labels[i] is None and normed[i] in seen and lines[i].n_words >= DUPLICATE_MIN_WORDS:
             labels[i] = Label("duplicate_paragraph", "duplicate.paragraph")
         seen.add(normed[i])
 

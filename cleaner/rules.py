@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.11.2"
 
 ANYWHERE, OUTSIDE = "anywhere", "outside"
 
@@ -115,6 +115,10 @@ RULES: tuple[Rule, ...] = (
          example="A man reacts inside a vehicle damaged by shelling, in Brovary, Ukraine, Tuesday, March 1, 2022. (AP Photo/Efrem Lukatsky)",
          counter="The agency said the photo (released on Monday) showed the damage.",
          seen="seeds 000 and 003: AFP/Getty and AP captions", needs=("photo", "foto", "image", "picture", "/", "getty")),
+    Rule("caption.credit_label", "caption", r"\S.{10,}?[\s.]+(?:credit|photo|picture|image|foto)s?\s*:\s*[^:.!?]{2,60}$",
+         example="Beijing Chaoyang Hospital in Beijing, China, where infected people sought treatment Credit: EPA",
+         counter="The committee gave him credit: he had warned them about the bridge a year before it fell.", max_words=70,
+         seen="UK tabloid captions, 'Credit: Getty - Contributor'", needs=("credit", "photo", "picture", "image", "foto")),
     Rule("caption.photo_cue", "caption",
          r"^(?:in\s+(?:this|a|the)\s+(?:file\s+)?(?:photo|image|picture|handout|video\s+grab|screen\s*grab|undated)\b|(?:this|the)\s+(?:file\s+)?(?:photo|image|picture)\s+(?:shows|taken|released|provided)\b|a\s+(?:picture|photo|photograph|handout)\s+(?:shows|taken|released)\b|file\s*(?:photo)?\s*[-–—:]|pictured\s*:|photo\s+shows\b)",
          example="In this photo released by Xinhua News Agency, Yang Jiechi meets Jake Sullivan in Rome.",
@@ -169,6 +173,10 @@ RULES: tuple[Rule, ...] = (
             "Editor's Picks", "Editors' Picks", "Top Picks", "What to read next", "Read next", "Up next", "In case you missed it",
             "Latest", "Latest Stories", "Lo más leído", "Lire aussi", "Mehr zum Thema", "Leggi anche"),
          example="Related Articles", counter="Related articles were removed from the site after the complaint.", seen="seed 000"),
+    Rule("related.heading", "related",
+         r"^[\W_]*(?:most\s+(?:read|popular|viewed|shared|watched|commented|recent)|more\s+(?:in|from|on|about|of)\s|more\s+(?:stories|news|articles|videos?|headlines|coverage)\b|(?:top|latest|trending|popular|related|recommended|featured)\s+(?:stories|news|articles|posts|videos?|headlines)\b|you\s+(?:may|might)\s+(?:also|have\s+missed)|(?:from|around)\s+the\s+web|elsewhere\s+on|also\s+on\s)(?!.*[.!?]$).{0,60}$",
+         example="Most read in world news", counter="More from the hearing will follow.", max_words=8,
+         seen="headings over lists of links to other stories"),
     Rule("related.inline", "related", r"^(?:related|read\s+also|also\s+read|see\s+also|read\s+more|more\s+on\s+this|watch|listen|recommended|must\s+read|don'?t\s+miss)\s*[:|»>]\s*\S.{0,200}$",
          example="RELATED: China's top diplomat says ties with Russia are rock solid", counter="Read: the word the judge used, twice.",
          max_words=30, seen="inline promos between paragraphs"),
@@ -227,7 +235,7 @@ RULES: tuple[Rule, ...] = (
          example="Tags: China, Russia, Ukraine", counter="Topics discussed included trade, they said: it went well.", max_words=40,
          seen="tag lists under articles"),
     Rule("timestamp.label", "timestamp",
-         r"^(?:(?:published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|(?:updated\s+)?(?:\d+|an?)\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[mhdw])\s+ago)(?:\s*(?:,|at|-|–|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:\|.*)?$",
+         r"^(?:(?:(?:first|originally)\s+published|published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|(?:updated\s+)?(?:\d+|an?)\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[mhdw])\s+ago)(?:\s*(?:,|at|-|–|\||/)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:[|/].{0,40})?$",
          example="Published: March 2, 2022 10:30 am EST", counter="March 2, 2022 was the day the city fell.", max_words=12,
          seen="date lines under headlines"),
 )
