@@ -31,12 +31,76 @@ BODY = [
 ]
 STORY = TITLE + "\n\n" + "\n\n".join(BODY) + "\n"
 
-#: Words that only the non-ASCII fixtures hold, so a test can see they were decoded right.
-ACCENTED_TITLE = "Café owners in Pärnu welcome the déjà-vu summer crowds"
-ACCENTED_BODY = ("The café on the quay, run by Zoë Müller since 1998, served more crème brûlée this "
-                 "week than in all of last summer, she said, as visitors crowded the señor’s old "
-                 "pier for the naïve-art festival and the harbour’s first open-air concert.")
-ACCENTED_STORY = ACCENTED_TITLE + "\n\n" + ACCENTED_BODY + "\n"
+#: Other stories, all different, so that no fixture is a (near) duplicate of another: the dedup
+#: stage would otherwise report them as repeats instead of publishing them.
+STORIES = [
+    ("Library opens its doors on Sundays from March",
+     ["The central library will open on Sundays from the first week of March, the culture office "
+      "announced, after a petition signed by more than four thousand residents.",
+      "Extra staff will be hired for the weekend shifts, and the reading rooms on the upper floor "
+      "will stay open until six in the evening."]),
+    ("Fishermen report the best herring season in a decade",
+     ["Boats returning to the northern ports this week landed more herring than in any autumn "
+      "since 2013, according to figures from the fishing cooperative.",
+      "Biologists said warmer currents had pushed the shoals closer to the coast, but warned that "
+      "the quota for next year would depend on a survey in January."]),
+    ("School buses switch to electric engines",
+     ["All twelve buses that carry pupils to the district's schools will run on batteries by the "
+      "end of the year, the transport department said on Monday.",
+      "Charging points are being installed at the depot behind the sports hall, and drivers have "
+      "started a two-week training course."]),
+    ("Storm knocks out power to thousands of homes",
+     ["Winds of up to 120 kilometres an hour brought down lines across the valley overnight, "
+      "leaving some eight thousand households without electricity on Wednesday morning.",
+      "Crews worked through the day to restore supply, and the utility said most customers "
+      "should be reconnected before nightfall."]),
+    ("Old cinema to become a music school",
+     ["The cinema on Market Street, closed since 2019, will reopen next autumn as a music school "
+      "with practice rooms and a small concert hall, its new owners said.",
+      "The façade and the neon sign will be restored, while the projection room is to become a "
+      "recording studio open to local bands."]),
+    ("Hospital waiting times fall for the third month",
+     ["Patients waited an average of 41 minutes in the emergency department in October, down from "
+      "58 minutes in July, the regional health authority reported.",
+      "Managers credited a new triage nurse rota and four extra beds in the short-stay ward, "
+      "though unions said staffing remained tight at night."]),
+    ("Farmers' market moves to the riverside",
+     ["The Saturday farmers' market will leave the car park behind the town hall and set up on the "
+      "riverside promenade from next month, traders voted at their annual meeting.",
+      "Stallholders hope the new site will draw walkers and cyclists, and the council has promised "
+      "a water supply and covered seating near the old mill."]),
+    ("Volunteers plant ten thousand trees on the hillside",
+     ["More than three hundred volunteers spent the weekend planting oak, beech and rowan saplings "
+      "on the slope above the quarry, which burned in a wildfire two summers ago.",
+      "The forestry service supplied the trees and tools, and pupils from two primary schools "
+      "will return in spring to measure how many have taken root."]),
+]
+
+#: Stories with accents: each non-UTF-8 fixture holds a different one, and a test checks its words.
+ACCENTED = {
+    "utf16_bom.txt": ("Café owners in Pärnu welcome the déjà-vu summer crowds",
+                      "The café on the quay, run by Zoë Müller since 1998, served more crème brûlée this "
+                      "week than in all of last summer, she said, as visitors crowded the old pier for the "
+                      "naïve-art festival and the harbour's first open-air concert."),
+    "windows1252.txt": ("Señor Ibáñez wins the Zürich pastry prize",
+                        "The baker from the old town, José Ibáñez, took first place in Zürich with a "
+                        "piñata-shaped gâteau, beating forty rivals; the jury praised its crème fraîche "
+                        "filling and said the “façade” of spun sugar was a masterpiece worth €5,000."),
+    "latin1.txt": ("Björk fans fill the Göteborg arena twice",
+                   "Both concerts at the Göteborg arena sold out within an hour, and fans from Malmö, "
+                   "Århus and Tromsø queued through the night; the singer thanked the crowd in Icelandic "
+                   "and closed with a song she had not performed since her début tour."),
+    "mixed_encodings.txt": ("Crêpe stand on the Côte d'Azur marks its fiftieth year",
+                            "Hélène Lefèvre opened her crêpe stand on the beach at Cagnes in 1975 and "
+                            "still folds the first galette herself each morning; her grandson André "
+                            "plans a small celebration with free crêpes and a brass band on Sunday."),
+}
+
+
+def _story(i: int) -> tuple[str, str]:
+    """Title and body of `STORIES[i]`, with the body's paragraphs joined by a blank line."""
+    title, paras = STORIES[i % len(STORIES)]
+    return title, "\n\n".join(paras)
 
 
 def _jsonl(*records: object) -> bytes:
@@ -44,10 +108,17 @@ def _jsonl(*records: object) -> bytes:
 
 
 def _record(i: int, **fields) -> dict:
-    """A good JSONL record (title and body), with fields added or replaced."""
-    base = {"id": f"rec-{i}", "title": f"{TITLE} ({i})", "text": "\n\n".join(BODY) + f" Record {i}."}
+    """A good JSONL record (id, title and the body of story `i`), with fields added, replaced or,
+    given as `...`, taken out."""
+    title, body = _story(i)
+    base = {"id": f"rec-{i}", "title": title, "text": body}
     base.update(fields)
     return {k: v for k, v in base.items() if v is not ...}
+
+
+def _accented(name: str, encoding: str) -> bytes:
+    title, body = ACCENTED[name]
+    return (title + "\n\n" + body + "\n").encode(encoding)
 
 
 #: File name -> bytes of every small fixture in tests/nasty/.
@@ -58,13 +129,12 @@ SMALL: dict[str, bytes] = {
     "only_boilerplate.txt": ("Related Articles\n\nSponsored Content\n\nBack to top button\n\n"
                              "Adblock Detected\n\nLeave a Reply\n").encode(),
     # encodings
-    "invalid_utf8.txt": STORY.encode()[:-1] + b" \xff\xfe\xc3\x28 \x80 end.\n",
-    "utf16_bom.txt": ACCENTED_STORY.encode("utf-16"),           # Python writes the BOM
-    "windows1252.txt": ACCENTED_STORY.replace("’", "'").encode("cp1252")[:-1]
-    + " \u201cquoted\u201d \u2013 \u20ac5.\n".encode("cp1252"),
-    "latin1.txt": ACCENTED_STORY.replace("’", "'").encode("latin-1"),
-    "mixed_encodings.txt": (ACCENTED_TITLE + "\n\n").encode("utf-8") + (ACCENTED_BODY.replace("’", "'")
-                                                                      + "\n").encode("cp1252"),
+    "invalid_utf8.txt": STORY.encode()[:-1] + b" \xff\xfe\xc3\x28 \x80 end.\n",   # the only file with STORY
+    "utf16_bom.txt": _accented("utf16_bom.txt", "utf-16"),          # Python writes the BOM
+    "windows1252.txt": _accented("windows1252.txt", "cp1252"),
+    "latin1.txt": _accented("latin1.txt", "latin-1"),
+    "mixed_encodings.txt": (ACCENTED["mixed_encodings.txt"][0] + "\n\n").encode("utf-8")
+    + (ACCENTED["mixed_encodings.txt"][1] + "\n").encode("cp1252"),
     # broken containers and binaries with text names
     "truncated.txt.gz": gzip.compress(STORY.encode() * 20, mtime=0)[:200],
     "corrupt.jsonl.gz": b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(40, 240)) * 3,
@@ -95,14 +165,14 @@ SMALL: dict[str, bytes] = {
 
 def big_record_jsonl(path: Path, megabytes: int = 50) -> Path:
     """A JSONL file whose second line is one record of `megabytes` MB (a good record on each side)."""
-    para = "\n\n".join(BODY) + "\n\n"
+    para = _story(7)[1] + "\n\n"
     n = megabytes * 2**20 // len(para.encode()) + 1
     with open(path, "w", encoding="utf-8") as f:
         f.write(json.dumps(_record(1)) + "\n")
         f.write('{"id": "huge", "title": "' + TITLE + '", "text": ')
         f.write(json.dumps(para * n))
         f.write("}\n")
-        f.write(json.dumps(_record(3)) + "\n")
+        f.write(json.dumps(_record(2)) + "\n")
     return path
 
 
@@ -132,9 +202,10 @@ def deep_html(path: Path, levels: int = 100_000) -> Path:
 def huge_attribute_html(path: Path, megabytes: int = 8) -> Path:
     """A real story whose container carries a `megabytes` MB class attribute and data-* value."""
     junk = "x" * (megabytes * 2**20 // 2)
-    story = "".join(f"<p>{p}</p>" for p in BODY)
-    page = (f'<!DOCTYPE html><html><head><title>{TITLE}</title></head><body>'
-            f'<article class="{junk}" data-blob="{junk}"><h1>{TITLE}</h1>{story}</article></body></html>')
+    title, paras = STORIES[5]
+    story = "".join(f"<p>{p}</p>" for p in paras)
+    page = (f'<!DOCTYPE html><html><head><title>{title}</title></head><body>'
+            f'<article class="{junk}" data-blob="{junk}"><h1>{title}</h1>{story}</article></body></html>')
     path.write_text(page, encoding="utf-8")
     return path
 
@@ -143,6 +214,7 @@ def external_entity_html(path: Path, secret_file: Path, url: str) -> Path:
     """An XHTML page that declares external entities (a local file and a URL) and a billion-laughs
     chain, and uses them in its story. A parser that resolved them would leak the file's content,
     fetch the URL, or inflate the laughs to gigabytes."""
+    title, paras = STORIES[6]
     laughs = "".join(f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, 10))
     page = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -151,8 +223,8 @@ def external_entity_html(path: Path, secret_file: Path, url: str) -> Path:
         f'  <!ENTITY remote SYSTEM "{url}">\n'
         f'  <!ENTITY % param SYSTEM "{url}param.dtd">\n  %param;\n'
         '  <!ENTITY lol0 "lol">\n  ' + laughs + '\n]>\n'
-        f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{TITLE}</title></head><body><article>'
-        f'<h1>{TITLE}</h1><p>{BODY[0]} &secret;</p><p>{BODY[1]} &remote;</p><p>{BODY[2]} &lol9;</p>'
+        f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{title}</title></head><body><article>'
+        f'<h1>{title}</h1><p>{paras[0]} &secret;</p><p>{paras[1]} &remote; &lol9;</p>'
         '</article></body></html>\n')
     path.write_text(page, encoding="utf-8")
     return path
