@@ -239,6 +239,25 @@ def explain(
 
 
 @app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older published version folder.")],
+    new: Annotated[Path, typer.Argument(help="The newer published version folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole diff as JSON (every id).")] = False,
+) -> None:
+    """Compare two published versions: articles added, removed and changed, removals by category and rule, settings."""
+    from cleaner.diff import NotAVersion, diff_versions, print_diff
+
+    try:
+        d = diff_versions(old, new)
+    except NotAVersion as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_diff(d, out)
+
+
+@app.command()
 def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
     """Recompute every checksum of a published version; exit 1 if anything differs."""
     from cleaner.publish import verify as verify_version

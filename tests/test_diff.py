@@ -97,3 +97,18 @@ def test_printed_diff_shows_each_part(versions):
     for part in ("Articles (matched by id)", "added", "removed", "Removals by category", "Removals by rule",
                  "config.min_body_words"):
         assert part in text
+
+
+def test_cli_diff_prints_tables_or_json_and_refuses_a_non_version(versions, tmp_path):
+    from typer.testing import CliRunner
+
+    from cleaner.cli import app
+
+    runner = CliRunner()
+    v1, v2 = versions
+    text = runner.invoke(app, ["diff", str(v1), str(v2)])
+    assert text.exit_code == 0 and "Articles (matched by id)" in text.stdout
+    as_json = json.loads(runner.invoke(app, ["diff", str(v1), str(v2), "--json"]).stdout)
+    assert len(as_json["articles"]["added"]) == 2
+    assert as_json["settings"]["config.min_body_words"]["new"] == 25
+    assert runner.invoke(app, ["diff", str(tmp_path), str(v2)]).exit_code == 2
