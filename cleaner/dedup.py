@@ -55,7 +55,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -288,8 +288,7 @@ def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[
             raise ValueError(f"entry {e.id!r} has {e.signature.size} MinHash values, the settings say {perm}")
         sigs[i] = e.signature
     empty = (sigs == _MAX_HASH).all(axis=1)      # no shingles: nothing to compare
-    first, other = _candidate_pairs(sigs, config.lsh_bands, lsh_rows(config), empty)
-    root = np.arange(n)
+    root = np.arange(n)                          # union-find; a cluster's root is its first in keep order
 
     def find(i: int) -> int:
         while root[i] != i:
@@ -298,13 +297,21 @@ def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[
         return i
 
     need = int(np.ceil(config.near_dup_threshold * perm - 1e-9))
-    for lo in range(0, len(first), _PAIR_CHUNK):
-        a, b = first[lo:lo + _PAIR_CHUNK], other[lo:lo + _PAIR_CHUNK]
-        equal = np.count_nonzero(sigs[a] == sigs[b], axis=1)
-        for x, y in zip(a[equal >= need].tolist(), b[equal >= need].tolist()):
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                root[max(rx, ry)] = min(rx, ry)      # the root is the cluster's first in keep order
+    for first, other in _band_pairs(sigs, config.lsh_bands, lsh_rows(config), empty):
+        while True:                              # flatten the forest so root[i] is i's cluster
+            up = root[root]
+            if np.array_equal(up, root):
+                break
+            root = up
+        todo = root[first] != root[other]        # pairs already in one cluster need no check
+        first, other = first[todo], other[todo]
+        for lo in range(0, len(first), _PAIR_CHUNK):
+            a, b = first[lo:lo + _PAIR_CHUNK], other[lo:lo + _PAIR_CHUNK]
+            linked = np.count_nonzero(sigs[a] == sigs[b], axis=1) >= need
+            for x, y in zip(a[linked].tolist(), b[linked].tolist()):
+                rx, ry = find(x), find(y)
+                if rx != ry:
+                    root[max(rx, ry)] = min(rx, ry)
     result: dict[int, tuple[int, float]] = {}
     for i in range(n_parent, n):
         r = find(i)
@@ -317,32 +324,24 @@ _PAIR_CHUNK = 65_536
 _BAND_MIX = np.random.RandomState(20240601).randint(1, 2**62, size=64, dtype=np.int64).astype(np.uint64) | np.uint64(1)
 
 
-def _candidate_pairs(sigs: np.ndarray, bands: int, rows: int, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (first, other) that share an LSH bucket: every member with its bucket's first member.
+def _band_pairs(sigs: np.ndarray, bands: int, rows: int, empty: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each LSH band, the index pairs (first, other) that share a bucket in it: each member of a
+    bucket with the bucket's first member (smallest index).
 
     A band's `rows` values are mixed into one uint64 (odd multipliers, wrapping); a collision of
     two different bands only adds a candidate, which the similarity check then rejects.
     """
-    n = len(sigs)
-    idx = np.arange(n)
-    firsts, others = [], []
+    idx = np.flatnonzero(~empty)
     for b in range(bands):
-        block = sigs[:, b * rows:(b + 1) * rows].astype(np.uint64)
-        h = np.zeros(n, dtype=np.uint64)
+        block = sigs[idx, b * rows:(b + 1) * rows].astype(np.uint64)
+        h = np.zeros(len(idx), dtype=np.uint64)
         for j in range(rows):
             h = (h ^ block[:, j]) * _BAND_MIX[j % len(_BAND_MIX)]
-        h, i = h[~empty], idx[~empty]
-        order = np.lexsort((i, h))
-        h, i = h[order], i[order]
+        order = np.lexsort((idx, h))
+        h, i = h[order], idx[order]
         starts = np.r_[True, h[1:] != h[:-1]]
         head = i[np.maximum.accumulate(np.where(starts, np.arange(len(i)), 0))]
-        keep = ~starts
-        firsts.append(head[keep])
-        others.append(i[keep])
-    if not firsts:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    pairs = np.unique(np.concatenate(firsts).astype(np.int64) * n + np.concatenate(others))
-    return pairs // n, pairs % n
+        yield head[~starts], i[~starts]
 
 
 # --- entries of a published version, for `--parent` -------------------------------------------
