@@ -7,7 +7,8 @@ arrival, so the bytes of a build do not depend on the executor, the number of wo
 - `InlineExecutor`: this process, one item after the other (also used when there is only one item,
   so small inputs never pay for starting workers).
 - `LocalExecutor`: a `ProcessPoolExecutor` of N processes started by a fork server that has already
-  imported the pipeline, so a worker starts in milliseconds and never forks a threaded parent.
+  imported the pipeline and built its caches (`cleaner/_warm.py`), so a worker starts warm in
+  milliseconds and never forks a threaded parent.
 - `DaskExecutor`: a `distributed.Client` on `scheduler` (`tcp://host:8786`), or on a `LocalCluster`
   of N single-threaded worker processes when no address is given. Workers must see the same
   file system paths as the driver (inputs and the output folder), as with any Dask file pipeline.
@@ -83,7 +84,7 @@ class LocalExecutor:
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["cleaner.pipeline"])
+            ctx.set_forkserver_preload(["cleaner._warm"])
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self._pool
 

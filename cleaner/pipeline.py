@@ -212,9 +212,22 @@ def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None) -> 
 
 # --- stage: clean and validate one shard into the work folder --------------------------------------
 
-#: The dedup entry staged for each article: what the global dedup step needs, never the text.
-ENTRY_SCHEMA = pa.schema([("seq", pa.int64()), ("id", pa.string()), ("length", pa.int64()),
-                          ("exact_key", pa.string()), ("signature", pa.binary())])
+def entry_schema(config: CleanerConfig = DEFAULT_CONFIG) -> pa.Schema:
+    """The dedup entry staged for each article: what the global dedup step needs, never the text.
+
+    The signature is fixed-size binary, so a shard's signatures read back as one numpy matrix.
+    """
+    return pa.schema([("seq", pa.int64()), ("id", pa.string()), ("length", pa.int64()),
+                      ("exact_key", pa.string()), ("signature", pa.binary(4 * config.minhash_perm))])
+
+
+def warm_up(config: CleanerConfig = DEFAULT_CONFIG) -> None:
+    """Build every lazily made cache (contract patterns, MinHash permutations) by running one record."""
+    from cleaner.records import Source
+    text = "The council voted on Tuesday to close the old bridge for repairs next spring. " * 4
+    article = Article(id="warm-up", source=Source("warm-up.txt", "0" * 64), title="Bridge to close", text=text)
+    validate_articles([article], config)
+    dedup_entry(article, config)
 
 
 def dedup_entry(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> dict:
@@ -237,7 +250,7 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
     inputs: dict[str, str] = {}
     checks: Counter = Counter()
     n_in = n_articles = n_quarantined = 0
-    with StagedShard(work_dir, shard.index, config, ENTRY_SCHEMA) as staged:
+    with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
         for path in shard.paths:
             for item in validate_records(clean_records(read_file(Path(path), config), config), config):
                 n_in += 1
@@ -274,12 +287,13 @@ def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig
     real: dict[str, str] = {}
     for shard in shards:
         t = staged_entries(work, shard.index)
-        for seq, id_, length, key, sig in zip(t["seq"].to_pylist(), t["id"].to_pylist(), t["length"].to_pylist(),
-                                              t["exact_key"].to_pylist(), t["signature"].to_pylist()):
+        sigs = _signature_matrix(t["signature"], config.minhash_perm)
+        for row, (seq, id_, length, key) in enumerate(zip(t["seq"].to_pylist(), t["id"].to_pylist(),
+                                                          t["length"].to_pylist(), t["exact_key"].to_pylist())):
             place = f"\x00{shard.index}:{seq}"
             real[place] = id_
             entries.append(DedupEntry(id=place, order=(shard.index, seq), length=length, exact_key=key,
-                                      signature=np.frombuffer(sig, dtype="<u4").astype(np.uint32)))
+                                      signature=sigs[row]))
     found = find_duplicates(entries, config, parent=parent)
     out: dict[int, dict[int, tuple[str, float, str]]] = {}
     for d in found.values():
@@ -288,6 +302,15 @@ def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig
                                                           d.similarity, d.kind)
     kept = [replace(e, id=real[e.id]) for e in entries if e.id not in found]
     return out, kept
+
+
+def _signature_matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
+    """A shard's signatures as one (articles, perm) uint32 matrix: a row view per entry, not an array each."""
+    arr = column.combine_chunks()
+    if len(arr) == 0:
+        return np.empty((0, perm), dtype=np.uint32)
+    flat = np.frombuffer(arr.buffers()[1], dtype="<u4", count=(arr.offset + len(arr)) * perm)
+    return flat[arr.offset * perm:].reshape(len(arr), perm).astype(np.uint32, copy=False)
 
 
 def _publish_one(item: tuple[int, dict], work: str, version_tmp: str, config: CleanerConfig) -> dict:
