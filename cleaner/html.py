@@ -173,8 +173,9 @@ def _metadata(root: etree._Element, doc: HtmlDocument) -> None:
     publisher_name = _first(publisher.get("name")) if isinstance(publisher, dict) else None
     doc.site_name = _first(meta.get("og:site_name"), publisher_name, meta.get("application-name"))
     sites = [x for x in (doc.site_name, publisher_name, meta.get("application-name")) if x]
-    doc.title = _strip_site(doc.title, sites)
     doc.authors = clean_authors(doc.authors, sites)
+    doc.title = _strip_site(doc.title, sites + doc.authors)  # "Headline | Site", "Headline | Author Name"
+
     lang = _first(root.get("lang"), root.get("xml:lang"), meta.get("og:locale"), meta.get("language"),
                   meta.get("content-language"), ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
     doc.language = lang.replace("_", "-").split("-")[0].lower() if lang else None

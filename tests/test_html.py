@@ -1,0 +1,246 @@
+"""HTML input: the story found in the page, its furniture recorded as removals, its metadata filled.
+
+Small synthetic pages, each built around one behaviour: a figcaption, a share bar, a related box
+and a newsletter block become `Removal`s with their category; the story's own paragraphs all stay
+(also when split into parts, when they repeat a short line, when they sit in a table); pages in
+other charsets come out right; metadata comes from the page's structured data first.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from cleaner.clean import clean_article
+from cleaner.read import read_file
+from cleaner.records import Article, Source
+
+P1 = "The harbour ferry returned to service on Monday after three weeks of repairs to its engines, the operator said."
+P2 = "Commuters, who had faced a long detour by road around the bay, welcomed the news, and traffic eased by the evening."
+P3 = "The council said it would review the maintenance contract, which runs until 2026, at its next meeting in March."
+P4 = "A spokesperson for the operator said a second vessel would join the route in the summer, doubling the service."
+STORY = (P1, P2, P3, P4)
+
+
+def page(body: str, head: str = "<title>Ferry back in service | Harbour News</title>") -> str:
+    return f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def article_html(inner: str) -> str:
+    return page(
+        "<header class='site-header'><nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a></nav></header>"
+        f"<main><article class='post'><h1>Ferry back in service</h1>{inner}</article></main>"
+        "<footer class='site-footer'><p>© 2024 Harbour News. All rights reserved.</p></footer>")
+
+
+def clean(raw: str, name: str = "page.html") -> Article:
+    return clean_article(Article(id="t", source=Source(name, "0" * 64), raw=raw, content_type="html"))
+
+
+def removed(a: Article, category: str) -> list[str]:
+    return [r.text for r in a.removals if r.category == category]
+
+
+def assert_story_kept(a: Article, paragraphs=STORY) -> None:
+    for p in paragraphs:
+        assert p in a.text, p
+
+
+def test_figcaption_is_a_caption_removal_and_not_body():
+    a = clean(article_html(
+        f"<p>{P1}</p><figure><img src='f.jpg'><figcaption>The ferry at the quay on Monday morning.</figcaption></figure>"
+        f"<p>{P2}</p><p>{P3}</p><p>{P4}</p>"))
+    assert_story_kept(a)
+    assert "The ferry at the quay" not in a.text
+    assert removed(a, "caption") == ["The ferry at the quay on Monday morning."]
+    assert [r.rule for r in a.removals if r.category == "caption"] == ["html.figcaption"]
+
+
+def test_share_bar_is_a_social_removal():
+    a = clean(article_html(
+        "<div class='entry-share-buttons'><a href='#'>Facebook</a> <a href='#'>Twitter</a> <a href='#'>Email</a></div>"
+        f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{P4}</p>"))
+    assert_story_kept(a)
+    assert "Facebook" not in a.text
+    assert any("Facebook" in t for t in removed(a, "social"))
+
+
+def test_related_box_inside_the_article_is_a_related_removal():
+    a = clean(article_html(
+        f"<p>{P1}</p><p>{P2}</p>"
+        "<div class='related-articles'><h3>Related</h3><ul>"
+        "<li><a href='/a'>Bridge closure delayed until spring</a></li>"
+        "<li><a href='/b'>New timetable for the island buses</a></li></ul></div>"
+        f"<p>{P3}</p><p>{P4}</p>"))
+    assert_story_kept(a)
+    assert "Bridge closure delayed" not in a.text
+    assert any("Bridge closure delayed" in t for t in removed(a, "related"))
+
+
+def test_newsletter_block_is_a_newsletter_removal():
+    a = clean(article_html(
+        f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>"
+        "<div class='newsletter-signup'><p>Get the morning briefing in your inbox.</p><p>Sign up now</p></div>"
+        f"<p>{P4}</p>"))
+    assert_story_kept(a)
+    assert "morning briefing" not in a.text
+    assert any("morning briefing" in t for t in removed(a, "newsletter"))
+
+
+def test_a_wrapper_named_share_that_holds_the_story_is_not_a_share_bar():
+    """The marker guard: an element whose class says "share" but which holds the whole story is a
+    wrapper, and the story inside it stays."""
+    a = clean(article_html(f"<div class='post-share-wrap'><p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{P4}</p></div>"))
+    assert_story_kept(a)
+
+
+def test_hidden_elements_are_not_read():
+    a = clean(article_html(f"<p>{P1}</p><div style='display: none'>Secret tracking text here.</div>"
+                           f"<p>{P2}</p><p>{P3}</p><p>{P4}</p>"))
+    assert_story_kept(a)
+    assert "Secret tracking" not in a.text
+
+
+def test_menus_and_footer_outside_the_article_are_not_body():
+    a = clean(article_html("".join(f"<p>{p}</p>" for p in STORY)))
+    assert_story_kept(a)
+    assert "Sport" not in a.text and "All rights reserved" not in a.text
+    assert a.title == "Ferry back in service"
+    assert "Ferry back in service" not in a.text  # the headline is the title, not a body line
+
+
+def test_story_in_same_class_parts_with_an_ad_between_is_taken_whole():
+    a = clean(page(
+        f"<div class='layout'><div class='story-part'><div class='text'><p>{P1}</p><p>{P2}</p></div></div>"
+        "<div class='ad-slot'><p>Advertisement</p></div>"
+        f"<div class='story-part'><div class='text'><p>{P3}</p><p>{P4}</p>"
+        "<p>Officials expect passenger numbers to return to normal, they said, within a fortnight.</p></div></div>"
+        "<div class='sidebar'><ul><li><a href='/x'>Most read: a story</a></li></ul></div></div>"))
+    assert_story_kept(a)
+    assert "Most read" not in a.text
+
+
+def test_a_paragraph_per_card_is_taken_whole():
+    cards = "".join(f"<div class='card'><div class='card-content card-article'><p>{p}</p></div></div>" for p in STORY)
+    a = clean(page(f"<div id='article-body'>{cards}</div><div class='sidebar'><p>Weather: sunny</p></div>"))
+    assert_story_kept(a)
+
+
+def test_repeated_short_lines_inside_the_story_are_kept():
+    """A recipe says "Eat every 2-3 hours" under each meal: structure, not a duplicate to drop."""
+    meals = "".join(f"<h3>Meal {i}</h3><p>Eat every 2-3 hours</p><p>{p}</p>" for i, p in enumerate(STORY, 1))
+    a = clean(article_html(meals))
+    assert a.text.count("Eat every 2-3 hours") == 4
+
+
+def test_table_rows_are_one_line_each():
+    rows = "".join(f"<tr><td>{i}</td><td>Driver {name}</td><td>{pts}</td></tr>"
+                   for i, (name, pts) in enumerate((("Busch", 5040), ("Truex", 5035), ("Harvick", 5033)), 1))
+    a = clean(article_html(f"<p>{P1}</p><p>{P2}</p><table class='results'><tbody>"
+                           f"<tr><th>Pos</th><th>Driver</th><th>Points</th></tr>{rows}</tbody></table><p>{P3}</p>"))
+    lines = a.text.split("\n\n")
+    assert "1 Driver Busch 5040" in lines and "3 Driver Harvick 5033" in lines
+    assert "Pos Driver Points" in lines
+
+
+def test_a_page_without_a_title_keeps_its_first_paragraph():
+    a = clean(f"<html><body><div><p>{P1}</p><p>{P2}</p></div></body></html>")
+    assert_story_kept(a, (P1, P2))
+
+
+def test_deep_nesting_does_not_crash():
+    """Nesting the parser can follow is walked without recursion; past libxml2's limit the page is
+    refused with a reason (see test_bad_input) rather than published without its story."""
+    n = 1500
+    a = clean("<html><body>" + "<div>" * n + f"<p>{P1}</p><p>{P2}</p>" + "</div>" * n + "</body></html>")
+    assert_story_kept(a, (P1, P2))
+
+
+# --- metadata -----------------------------------------------------------------------------------------
+
+LD = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Ferry back in service",
+      "alternativeHeadline": "Three weeks of engine repairs are over",
+      "datePublished": "2024-03-05T09:30:00+01:00",
+      "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Harbour News"}],
+      "publisher": {"@type": "Organization", "name": "Harbour News"}}
+
+
+def test_metadata_comes_from_json_ld_before_opengraph():
+    head = (f"<script type='application/ld+json'>{json.dumps(LD)}</script>"
+            "<meta property='og:title' content='Ferry back | Harbour News'>"
+            "<meta property='og:site_name' content='Harbour News'>"
+            "<meta property='article:published_time' content='2020-01-01T00:00:00Z'>"
+            "<meta property='og:url' content='https://harbour.example/ferry'>"
+            "<meta name='author' content='Someone Else'>")
+    a = clean(page(f"<article><h1>Ferry back in service</h1>{''.join(f'<p>{p}</p>' for p in STORY)}</article>", head))
+    assert (a.title, a.subtitle, a.authors, a.published) == (
+        "Ferry back in service", "Three weeks of engine repairs are over", ["Jane Doe"], "2024-03-05")
+    assert (a.url, a.site_name, a.language) == ("https://harbour.example/ferry", "Harbour News", "en")
+
+
+def test_opengraph_and_meta_when_there_is_no_json_ld():
+    head = ("<meta property='og:title' content='Ferry &amp;#8220;back&amp;#8221; | Harbour News'>"
+            "<meta property='og:site_name' content='Harbour News'>"
+            "<meta name='date' content='0001-01-01T00:00:00'>"
+            "<meta property='article:published_time' content='2024-03-05T09:30:00Z'>"
+            "<meta name='author' content='By Jane Doe, Staff Writer'>")
+    a = clean(page(f"<article>{''.join(f'<p>{p}</p>' for p in STORY)}</article>", head))
+    assert a.title == "Ferry “back”"          # entities escaped twice are resolved, the site name cut
+    assert a.authors == ["Jane Doe"]           # "By" and the role are not names
+    assert a.published == "2024-03-05"        # a CMS's 0001-01-01 is no date
+
+
+def test_byline_block_names_the_authors_when_metadata_does_not():
+    a = clean(article_html("<div class='byline'>By Jane Doe and John Roe</div>" + "".join(f"<p>{p}</p>" for p in STORY)))
+    assert a.authors == ["Jane Doe", "John Roe"]
+    assert "Jane Doe" not in a.text
+
+
+def test_date_found_in_the_page_when_there_is_no_structured_date():
+    a = clean(article_html("<p class='meta'><time datetime='2024-03-05'>5 March 2024</time></p>"
+                           + "".join(f"<p>{p}</p>" for p in STORY)))
+    assert a.published == "2024-03-05"
+
+
+# --- character sets -----------------------------------------------------------------------------------
+
+RU = "Городской совет во вторник проголосовал за закрытие старого моста на ремонт следующей весной, сообщили чиновники."
+FR = "Le conseil municipal a voté mardi la fermeture du vieux pont pour des réparations au printemps prochain, a-t-il déclaré."
+JA = "市議会は火曜日、古い橋を来春の修理のために閉鎖することを決議したと当局者が明らかにした。住民からは歓迎の声が上がっている。"
+
+
+def charset_page(title: str, body: str, meta: str) -> str:
+    return (f"<html><head>{meta}<title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{body}</p><p>{body[::-1]}</p></article></body></html>")
+
+
+@pytest.mark.parametrize("name,title,body,meta,encoding", [
+    ("ru-1251.html", "Мост закрыт", RU, "<meta charset='windows-1251'>", "cp1251"),
+    ("ru-koi8.html", "Мост закрыт", RU, "<meta http-equiv='Content-Type' content='text/html; charset=koi8-r'>", "koi8-r"),
+    ("fr-latin1-undeclared.html", "Le pont fermé", FR, "", "latin-1"),
+    ("ja-sjis.html", "橋を閉鎖", JA, "<meta charset='shift_jis'>", "shift_jis"),
+    ("ja-eucjp-undeclared.html", "橋を閉鎖", JA, "", "euc-jp"),
+    ("fr-utf16.html", "Le pont fermé", FR, "", "utf-16"),
+    ("fr-xml-decl.html", "Le pont fermé", FR, "<?xml version='1.0' encoding='ISO-8859-1'?>", "latin-1"),
+], ids=lambda v: v if isinstance(v, str) and v.endswith(".html") else "")
+def test_pages_in_other_charsets_come_out_right(tmp_path, name, title, body, meta, encoding):
+    raw = charset_page(title, body, meta if not meta.startswith("<?xml") else "")
+    if meta.startswith("<?xml"):
+        raw = meta + raw
+    path = tmp_path / name
+    path.write_bytes(raw.encode(encoding))
+    (a,) = list(read_file(path))
+    a = clean_article(a)
+    assert a.title == title
+    assert body in a.text
+
+
+def test_gzipped_page_and_jsonl_html_field_get_the_same_article(tmp_path):
+    raw = article_html("".join(f"<p>{p}</p>" for p in STORY))
+    (tmp_path / "p.html.gz").write_bytes(gzip.compress(raw.encode("utf-8")))
+    (tmp_path / "p.jsonl").write_text(json.dumps({"id": "p", "html": raw}) + "\n", encoding="utf-8")
+    a = clean_article(next(iter(read_file(tmp_path / "p.html.gz"))))
+    b = clean_article(next(iter(read_file(tmp_path / "p.jsonl"))))
+    assert a.text == b.text and a.title == b.title == "Ferry back in service"
+    assert_story_kept(a)
