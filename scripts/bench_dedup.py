@@ -1,6 +1,7 @@
 """Duplicate detection on a labelled set made from real article bodies: precision, recall, speed.
 
 Usage: python scripts/bench_dedup.py [--gold ../shared/benchmarks/scrapinghub/ground-truth.json] [--seed 7]
+       [--threshold 0.7] [--verbose] [--scale 200000]
 
 The originals are real bodies: the ScrapingHub ground-truth articles (181 sites) and the articles
 shipped in cleaner/data/samples, cleaned. The five seed articles there are all about China, Russia
@@ -11,7 +12,9 @@ From the originals (split in two halves) the script makes
   (one paragraph updated: a sentence dropped and another added), `first_line` (another lead
   sentence), `footer` (a syndication footer appended), and `syndicated` (another lead and a footer);
 - half B: negatives: pairs of different articles that both quote the same paragraph (taken from a
-  third article that is not in the set), and the real topic neighbours in the whole set.
+  third article that is not in the set); follow-up stories (one article's first half on top of
+  another's second half, as a newsroom reuses background), next to both articles they draw on;
+  and the real topic neighbours in the whole set.
 
 Every item carries the id of the original it came from (its group). `find_duplicates` runs over
 all items in a shuffled order; a reported duplicate is right when it names an item of its own group.
