@@ -267,6 +267,8 @@ TEASER_CHAIN = 3
 #: Teaser lines count this much, when they are at most `TEASER_SHARE` of the page's prose.
 TEASER_WEIGHT = 0.25
 TEASER_SHARE = 0.5
+#: A chain of isolated lines this short (median words) is teasers' summaries: they count nothing.
+TEASER_MAX_WORDS = 25
 #: What an isolated prose line (a teaser between a headline and its date) counts for.
 ISOLATED_WEIGHT = 0.25
 
@@ -302,15 +304,22 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
             else:
                 chains.append([])
         chains[-1].append(i)
-    teasers = [k for c in chains[:-1] for k in c]
+    chained = [k for c in chains[:-1] for k in c]
+    # Teaser summaries are short (a sentence or two); a story told under subheads has paragraphs.
+    short = [k for c in chains[:-1] if statistics.median(lines[k].n_words for k in c) <= TEASER_MAX_WORDS for k in c]
+    teasers = list(chained)
     teasers += [i for i in range(start + 1, len(lines) - 1)
                 if iso[i] and (labels[i + 1] is not None or (scores[i - 1] <= -3 and scores[i + 1] <= -3))]
     # …unless they are most of the page's prose: then they are the article (a listicle, a story
     # of one paragraph between a header and a share bar).
     prose = sum(sc for sc in scores if sc > 0)
     weight = TEASER_WEIGHT if sum(scores[k] for k in teasers) <= TEASER_SHARE * prose else ISOLATED_WEIGHT
+    zero = sum(scores[k] for k in short) <= TEASER_SHARE * prose
     for k in set(teasers):
         scores[k] *= weight
+    if zero:
+        for k in short:
+            scores[k] = 0.0
     # A comment section, once the story has begun, ends it: what follows are readers' words.
     barrier = _comments_start(lines, labels, scores, start)
     segs: list[tuple[float, int, int]] = []

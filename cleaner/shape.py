@@ -74,17 +74,17 @@ def document_language_mask(texts: list[str]) -> int:
     True
     """
     table = _word_languages()
-    hits: Counter[int] = Counter()
+    masks: Counter[int] = Counter()
     for t in texts:
-        for w in _WORD.findall(t.lower()):
-            m = table.get(w)
-            if m:
-                b = 0
-                while m:
-                    if m & 1:
-                        hits[b] += 1
-                    m >>= 1
-                    b += 1
+        masks.update(table.get(w, 0) for w in _WORD.findall(t.lower()))
+    hits: Counter[int] = Counter()
+    for m, n in masks.items():
+        b = 0
+        while m:
+            if m & 1:
+                hits[b] += n
+            m >>= 1
+            b += 1
     if not hits:
         return 1  # English
     return 1 << max(hits, key=lambda b: (hits[b], -b))
@@ -135,9 +135,11 @@ class Shape:
         True
         >>> shape("Home | World | Business").prose
         False
+        >>> shape("* ホーム").prose, shape("東京都は火曜日に、来年の予算案を発表したと明らかにした。").prose
+        (False, True)
         """
-        if self.cjk >= 0.3:
-            return self.sentence or self.n_words >= 1 and self.cjk >= 0.5
+        if self.cjk >= 0.3:  # n_words counts about two characters a word here
+            return (self.sentence and self.n_words >= 5) or self.n_words >= 15
         return self.n_words >= 3 and self.stop >= 0.15 and (self.sentence or self.n_words >= 20)
 
 
@@ -161,8 +163,10 @@ def shape(text: str, mask: int = 1) -> Shape:
             stop += 1
         if w[0].isupper():
             caps += 1
-    digits = sum(c.isdigit() for c in text)
+    digits = len(_DIGIT.findall(text))
     cjk = cjk_share(text) if not text.isascii() else 0.0
+    if cjk:
+        n = max(n, round(cjk * len(text) / 2))
     marker = _BULLET.match(text)
     # Figures after a symbol marker ("+ Akhlaq (47)") are a menu's counts, not data; after "1) " they may be.
     data = (bool(digits) and not (marker and not marker.group()[0].isdigit())

@@ -1,0 +1,160 @@
+"""Context and shape signals of the classifier, pinned on real-looking page text.
+
+Page text is what a scraper or a page-to-text converter hands over: the article's paragraphs with
+the site's menus, share bars, teaser lists and comment threads around them, one block a line
+("* " and "+ " mark list items, as inscriptis writes them). Each test names the signal it pins and
+has a negative: a body line that must stay.
+"""
+from __future__ import annotations
+
+from cleaner.classify import classify, segment
+from cleaner.clean import clean_article
+from cleaner.records import Article, Source
+from cleaner.rules import CONTEXT_RULES, RULES_BY_ID
+from schemas.removals import CATEGORIES
+
+P1 = ("The city council voted on Tuesday to close the old stone bridge over the river for at least six "
+      "months, after engineers found deep cracks in two of its arches during a routine inspection.")
+P2 = ("Traffic will be diverted over the ring road while the repairs are carried out, and buses will add "
+      "about ten minutes to the journey into the centre, the transport office said in a statement.")
+P3 = ("Local shop owners said they feared the closure would keep customers away in the run-up to the "
+      "holidays, and asked the council to consider a temporary footbridge for pedestrians.")
+P4 = ("The mayor said the council had no choice, because the bridge was no longer safe, and promised that "
+      "the work would be finished before the summer tourist season begins next year.")
+MENU = ["* Home", "* News", "+ Politics", "+ Business", "+ Sport", "* Opinion", "* Lifestyle", "* Contact us"]
+
+
+def _clean(text: str) -> Article:
+    return clean_article(Article(id="t", source=Source("t.txt", "0" * 64), raw=text))
+
+
+def _page(*parts: str | list[str]) -> str:
+    lines: list[str] = []
+    for p in parts:
+        lines.extend(p if isinstance(p, list) else [p])
+    return "\n".join(lines)
+
+
+def test_menus_before_and_after_the_story_are_removed_and_the_story_kept():
+    text = _page("Site name", MENU, "Bridge to close for repairs", P1, P2, P3, P4, MENU, "Terms of Service Privacy Notice")
+    a = _clean(text)
+    assert a.text.split("\n\n") == [P1, P2, P3, P4]
+    rules = {r.rule for r in a.removals}
+    assert "context.before_core" in rules and "context.after_core" in rules
+
+
+def test_every_label_is_a_listed_rule_with_a_known_category():
+    text = _page("Site", MENU, P1, "Advertisement", P2, "Related Articles", "City opens new pool", P3, MENU)
+    for lab in classify(segment(text)):
+        if lab is None:
+            continue
+        known = RULES_BY_ID.get(lab.rule)
+        category = known.category if known else CONTEXT_RULES[lab.rule][0]
+        assert category == lab.category and lab.category in CATEGORIES
+
+
+def test_a_story_of_one_paragraph_between_header_and_share_bar_is_kept():
+    """An isolated paragraph counts less, unless it is most of the page's prose: then it is the story."""
+    text = _page("Site", MENU, "Break-in at the health centre", "05/10/2018 - Posted by: Clara Borba", P1,
+                 "Facebook Twitter Google+ Whatsapp", "Back")
+    assert _clean(text).text == P1
+
+
+def test_teaser_list_after_the_story_is_removed():
+    teasers = []
+    for head, summary in [
+        ("Why farmers may want to paint their cows with zebra stripes",
+         "Some people thought the stripy cattle in a Japanese pasture were a joke, but the science could save farmers money."),
+        ("Two troops killed in helicopter crash",
+         "Officials dismissed a claim that the craft was shot down and said the cause of the crash is being investigated."),
+        ("Woman risks her life to save a koala",
+         "At least six people have died and hundreds of homes have been destroyed by bushfires across the state."),
+        ("Cities urge boycott of meat companies",
+         "Lawmakers in the two biggest cities want to cut ties with businesses involved with beef imports from Brazil."),
+    ]:
+        teasers += [head, summary, "32M ago"]
+    a = _clean(_page("Site", MENU, P1, P2, P3, P4, "More in World", teasers, MENU))
+    assert a.text.split("\n\n") == [P1, P2, P3, P4]
+
+
+def test_a_listicle_made_of_isolated_paragraphs_is_kept():
+    """Headline, paragraph, headline, paragraph… is a teaser list, unless it is the page itself."""
+    items = []
+    for k, p in enumerate([P1, P2, P3, P4], 1):
+        items += [f"{k}. Reason number {k}", p]
+    a = _clean(_page("Site", MENU, "Four reasons the bridge had to close", items, MENU))
+    for p in (P1, P2, P3, P4):
+        assert p in a.text
+
+
+def test_a_comment_thread_after_the_story_is_removed():
+    thread = ["34 responses to “Bridge to close for repairs”", "1. riverwatcher says:",
+              "About time, that bridge has been falling apart for years and everyone in town knew it.",
+              "2. commuter_jo says:", "So now my bus takes twenty minutes longer every day. Thanks a lot, council."]
+    a = _clean(_page("Site", MENU, P1, P2, P3, thread))
+    assert a.text.split("\n\n") == [P1, P2, P3]
+    assert any(r.rule == "context.comments" for r in a.removals)
+
+
+def test_a_bare_comments_button_does_not_end_the_story():
+    a = _clean(_page("Site", MENU, P1, P2, "Comments", P3, P4, MENU))
+    assert a.text.split("\n\n") == [P1, P2, P3, P4]
+
+
+def test_a_list_of_dates_after_the_story_is_kept():
+    """Runs of lines carrying figures (dates, results) count for the story: menus do not carry figures."""
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA", "June 17 -- Bridgestone Arena, Nashville, TN"]
+    a = _clean(_page("Site", MENU, P1, P2, P3, "The 2020 tour dates:", dates, MENU))
+    for d in dates:
+        assert d in a.text
+
+
+def test_menu_counts_are_not_data():
+    """"+ Politics (47)" is a menu with post counts, not a list of figures."""
+    cats = ["* Categories", "+ Politics (47)", "+ Business (160)", "o Markets (5)", "o Companies (68)", "+ Sport (225)"]
+    a = _clean(_page("Site", MENU, P1, P2, P3, P4, cats))
+    assert "Politics" not in a.text and a.text.endswith(P4)
+
+
+def test_stop_word_density_works_in_other_languages():
+    de = ["Der Stadtrat hat am Dienstag beschlossen, die alte Steinbrücke über den Fluss für mindestens sechs Monate zu sperren.",
+          "Ingenieure hatten bei einer Routineprüfung tiefe Risse in zwei der Bögen gefunden, sagte ein Sprecher der Stadt.",
+          "Der Verkehr wird während der Arbeiten über die Ringstraße umgeleitet, und die Busse brauchen etwa zehn Minuten länger."]
+    menu = ["Startseite", "Politik Wirtschaft Sport Kultur", "* Impressum", "* Datenschutz"]
+    a = _clean(_page("Seite", menu, *de, menu))
+    assert a.text.split("\n\n") == de
+
+
+def test_cjk_paragraphs_are_measured_by_characters():
+    ja = ["先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで二十代の男性が逮捕されたというニュースを耳にしました。",
+          "報道によると、今回販売されたのは、いわゆる「脱獄」した端末で、公式のストアにないアプリを利用することもできるようになるとのことです。"]
+    a = _clean(_page("サイト", ["* ホーム", "* ニュース", "* お問い合わせ"], *ja, ["* ホーム", "* プライバシー"]))
+    assert a.text.split("\n\n") == ja
+
+
+def test_short_sentence_lines_inside_the_story_are_kept():
+    """Recall first: a short sentence between paragraphs is body, whatever its length."""
+    a = _clean(_page("Site", MENU, P1, "He did not reply.", P2, "Nobody knows why.", P3, MENU))
+    assert a.text.split("\n\n") == [P1, "He did not reply.", P2, "Nobody knows why.", P3]
+
+
+def test_caption_ending_in_a_credit_label_is_a_caption():
+    cap = "Engineers inspect the cracked arch of the old bridge on Monday Credit: Getty - Contributor"
+    a = _clean(_page("Site", P1, cap, P2, P3))
+    assert cap not in a.text and cap in a.captions
+    assert [p for p in a.text.split("\n\n")] == [P1, P2, P3]
+
+
+def test_a_listicle_of_short_items_is_kept_when_it_is_the_page():
+    """Short isolated summaries are teasers only when they are not most of the page's prose."""
+    tips = ["Check the bus timetable before you leave, because the diverted routes take longer.",
+            "Walk across the weir footpath if you live on the east bank of the river.",
+            "Park at the stadium on weekdays, where the council has opened free spaces.",
+            "Ask your employer whether you can start later while the repairs are going on."]
+    items = []
+    for k, t in enumerate(tips, 1):
+        items += [f"Tip {k}", t]
+    a = _clean(_page("Site", MENU, "Four ways to get around the closed bridge", items, MENU))
+    for t in tips:
+        assert t in a.text
