@@ -333,7 +333,7 @@ def choose_region(segs: list[Segment]) -> list:
         if not isinstance(sib.tag, str):
             continue
         bonus = threshold if top_cls and sib.get("class") == top_cls else 0
-        if max(final.get(sib, 0), branch.get(sib, 0)) + bonus >= threshold or sib in para:
+        if final.get(sib, 0) + bonus >= threshold or (bonus and branch.get(sib, 0) >= 10.0) or sib in para:
             region.append(sib)
     return region
 
