@@ -122,10 +122,12 @@ class CheckResult:
 
 
 def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG,
-              max_quarantine_rate: float = 0.0) -> CheckResult:
+              max_quarantine_rate: float = 0.0, executor=None) -> CheckResult:
     """Clean and validate every record of `inputs`; publish nothing.
 
-    Raises FileNotFoundError for an input path that does not exist (the CLI's exit 2).
+    `executor` (from `cleaner.executors.make_executor`) spreads the shards over workers; the
+    result is the same whatever it is. Raises FileNotFoundError for an input path that does not
+    exist (the CLI's exit 2).
     """
     from cleaner.pipeline import process
     from cleaner.read import iter_input_files
@@ -134,7 +136,7 @@ def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONF
     result = CheckResult(max_quarantine_rate=max_quarantine_rate)
     for path in iter_input_files(inputs):  # files that hold no record still get a test case
         result.files.setdefault(str(path), 0)
-    for outcome in process(inputs, config):
+    for outcome in process(inputs, config, executor):
         result.inputs += 1
         result.files[outcome.source.path] = result.files.get(outcome.source.path, 0) + 1
         if isinstance(outcome, Article):

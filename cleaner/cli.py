@@ -192,6 +192,9 @@ def check(
     fmt: Annotated[str, typer.Option("--format", "-f", help="Report format: text, json, junit, github or markdown.")] = "text",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     max_quarantine_rate: Annotated[float, typer.Option(min=0.0, max=1.0, help="Fail only when more than this share of records is quarantined (0: fail on any).")] = 0.0,
+    workers: WorkersOpt = None,
+    executor: ExecutorOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """The CI gate: clean and validate INPUTS without publishing; exit 1 if records fail the contract."""
     from cleaner.check import FORMATS, render, run_check
@@ -201,7 +204,7 @@ def check(
     if not inputs:
         raise _fail("give at least one input file or folder")
     _check_inputs(inputs)
-    result = run_check(inputs, DEFAULT_CONFIG, max_quarantine_rate)
+    result = run_check(inputs, DEFAULT_CONFIG, max_quarantine_rate, _executor(executor, workers, scheduler))
     if not result.files:
         raise _fail(f"no input files found in {', '.join(map(str, inputs))}")
     if output is None:

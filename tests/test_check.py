@@ -195,3 +195,16 @@ def test_text_report_caps_its_table_but_counts_every_failure(monkeypatch):
     text = render(CheckResult(files={"f.jsonl": 5}, inputs=5, failures=fails), "text", width=200)
     assert "f.jsonl:2" in text and "f.jsonl:3" not in text
     assert "… and 3 more failing records" in text and "5 failed" in text
+
+
+def test_two_workers_give_the_same_report_as_one(bad_feed, monkeypatch):
+    import cleaner.pipeline
+    from cleaner.executors import make_executor
+
+    monkeypatch.setattr(cleaner.pipeline, "SHARD_MIN_BYTES", 4_000)   # small shards: several per worker
+    files = [SAMPLES, bad_feed]
+    assert len(cleaner.pipeline.plan_shards(files)[0]) > 2
+    one = run_check(files, executor=make_executor("local", 1))
+    two = run_check(files, executor=make_executor("local", 2))
+    assert render(one, "json") == render(two, "json")
+    assert one.quarantined == 3 and one.inputs > 10
