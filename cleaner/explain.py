@@ -121,7 +121,7 @@ def explain_file(path: str | Path, record: int | None = None,
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(2, "no such file", str(path))
-    records = (r for r in read_file(path, config) if record is None or r.source.index == record)
+    records = read_file(path, config) if record is None else _only(read_file(path, config), record)
     out: list[Explained] = []
     articles: list[tuple[Explained, Article]] = []
     for rec in clean_records(records, config):
@@ -138,6 +138,15 @@ def explain_file(path: str | Path, record: int | None = None,
         for key, q in failed.items():
             by_source[key].quarantined = q
     return out
+
+
+def _only(records, index: int):
+    """The record at `index`; reading stops once it is passed (records come in file order)."""
+    for rec in records:
+        if rec.source.index == index:
+            yield rec
+        elif rec.source.index > index:
+            return
 
 
 def _meta(article: Article) -> list[tuple[str, str]]:
