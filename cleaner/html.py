@@ -24,6 +24,7 @@ _PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, no_network=True, h
                        recover=True, encoding="utf-8")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _WS = re.compile(r"\s+")
+_BOILERPLATE_PATTERN = re.compile("|".join(f"(?:{p})" for p in R.BOILERPLATE_PATTERNS), re.I)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ARTICLE_TYPES = frozenset(("newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                             "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report",
@@ -117,8 +118,10 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
             if m is not None:
                 s.category, s.rule = m.category, m.rule
                 break
-        if s.category is None and s.text.strip(" .:!-–—|»›").lower() in R.BOILERPLATE_LINES:
-            s.category, s.rule = "boilerplate", "html.boilerplate_line"
+        if s.category is None and len(s.text) < 60:
+            bare = s.text.strip(" .:!-–—|»›").lower()
+            if bare in R.BOILERPLATE_LINES or _BOILERPLATE_PATTERN.fullmatch(bare):
+                s.category, s.rule = "boilerplate", "html.boilerplate_line"
     region = B.choose_region(segs)
     for s in B.in_region(segs, region) if region else []:
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"

@@ -153,4 +153,18 @@ BOILERPLATE_LINES = frozenset((
     "skip to content", "skip advertisement", "click to expand", "show more", "related",
     "related articles", "related stories", "recommended", "you may also like", "featured",
     "anzeige", "publicidad", "publicité", "pubblicità", "реклама",
+    # media-player and gallery chrome: button labels that come out as text of their own
+    "caption", "hide caption", "toggle caption", "full screen", "fullscreen", "exit full screen",
+    "autoplay", "embed", "buy photo", "enlarge image", "enlarge this image", "expand", "close",
+    "play video", "play", "pause", "replay", "mute", "unmute", "video quality", "closed caption settings",
+    "view gallery", "view slideshow", "open gallery", "launch gallery", "read article", "copy link",
+    "link copied", "listen to this article", "listen", "print this article", "opens in a new window",
+    "view comments", "add comment", "leave a comment", "post a comment", "reply", "report",
 ))
+
+#: Whole blocks that are a counter or a label, not a sentence: a gallery's "Image 1 of 5", "3/50".
+BOILERPLATE_PATTERNS = (
+    r"(?:image|photo|picture|slide|foto|bild)\s+\d+\s+(?:of|/|von|de|di)\s+\d+",
+    r"\d+\s*/\s*\d+",
+    r"\d+\s+(?:comments?|replies|shares)",
+)
