@@ -211,6 +211,8 @@ def _score(line: Line, label: Label | None, sh: Shape, deferred: bool, data_run:
     A line in a run of lines carrying figures (tour dates, results, prices: `data_run`) counts a
     little for the story: menus do not carry figures on every line.
     """
+    if label is not None and label.category == "duplicate_paragraph":
+        return DUPLICATE_SCORE  # a repeat says nothing about where the story is
     if label is not None or deferred:
         return -1.0 if label is not None and label.category in _INSIDE_CATEGORIES else -6.0
     n = line.n_words
@@ -352,8 +354,11 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
     return keep, scores
 
 
-#: A repeated line this short (a list item, "Eat every 2 hours") is left to its context to judge.
-DUPLICATE_MIN_WORDS = 6
+#: What a repeated line weighs in the search for the story.
+DUPLICATE_SCORE = 0.0
+#: A repeated line this short (a list item, a subhead, an interview question asked again) is left
+#: to its context to judge; a longer one is a paragraph the page shows twice.
+DUPLICATE_MIN_WORDS = 12
 
 
 def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int, normed: list[str]) -> None:
