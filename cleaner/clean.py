@@ -104,13 +104,14 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
             setattr(article, field, getattr(doc, field))
     if not article.authors:
         article.authors = list(doc.authors)
-    lines, pre = [], []
+    lines, pre, set_apart = [], [], []
     for i, block in enumerate(doc.blocks):
         text = repair(block.text).replace("\n", " ").strip()
         if text:
             lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
             pre.append(Label(block.category, block.rule) if block.category else None)
-    _mark_description(lines, pre, doc.description, article.title)
+            set_apart.append(block.standfirst)
+    _mark_description(lines, pre, doc.description, article.title, set_apart)
     # A page's title comes from its metadata or its <h1>; a page with neither has no title line,
     # and its first block is the story's, not a title to take out.
     labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre)
@@ -162,12 +163,14 @@ def _position_guess(rule: str) -> bool:
 
 
 def _mark_description(lines: list[Line], pre: list[Label | None], description: str | None,
-                      title: str | None) -> None:
+                      title: str | None, set_apart: list[bool] | None = None) -> None:
     """The standfirst of a page: its first free block, when it says exactly what the page's own
-    description says and the story goes on after it."""
+    description says, the markup sets it apart (`set_apart`: a ``dek``/``lead``/``summary``
+    element), and the story goes on after it. Many sites copy the story's first paragraph into
+    their description; without the markup's word that block is the lede, and it stays."""
     if not description:
         return
     key, ntitle = norm(repair(description)), norm(title or "")
     free = [i for i, lab in enumerate(pre) if lab is None and norm(lines[i].text) != ntitle]
-    if len(free) >= 2 and key and norm(lines[free[0]].text) == key:
+    if len(free) >= 2 and key and norm(lines[free[0]].text) == key and (set_apart is None or set_apart[free[0]]):
         pre[free[0]] = Label("subtitle", "meta.subtitle_description")

@@ -40,6 +40,7 @@ class Block:
     category: str | None = None
     rule: str | None = None
     links: int = 0          # characters of the text inside <a>
+    standfirst: bool = False  # inside an element the markup calls a standfirst (``class="dek"``...)
 
 
 @dataclass(slots=True)
@@ -125,8 +126,23 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     region = B.choose_region(segs)
     for s in B.in_region(segs, region) if region else []:
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
-        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links))
+        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links, _standfirst(s.owner)))
     return doc
+
+
+def _standfirst(el: etree._Element, levels: int = 3) -> bool:
+    """Whether the element or one of its nearest ancestors is marked as a standfirst."""
+    for _ in range(levels + 1):
+        if el is None or not isinstance(el.tag, str):
+            return False
+        prop = (el.get("itemprop") or "").lower()
+        if prop in ("description", "alternativeheadline", "abstract"):
+            return True
+        cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if cls.strip() and B.class_tokens(cls) & R.STANDFIRST_TOKENS:
+            return True
+        el = el.getparent()
+    return False
 
 
 def _text(el: etree._Element) -> str:

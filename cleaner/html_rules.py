@@ -135,6 +135,16 @@ CONTENT_TOKENS = frozenset((
     "richtext", "rich-text", "field-body", "main-content", "page-content", "articletext",
 ))
 
+#: class/id tokens (and itemprops) of the element that sets a standfirst apart from the story. A
+#: first block that says what the page's description says is the standfirst only when it sits in
+#: one of these: a lede the site copied into its description is still the story's first paragraph.
+STANDFIRST_TOKENS = frozenset((
+    "lead", "lede", "standfirst", "dek", "deck", "subtitle", "subheadline", "sub-headline", "subhead",
+    "summary", "sapo", "chapo", "excerpt", "description", "strapline", "abstract", "intro",
+    "article-lead", "lead-text", "article-summary", "article-intro", "teaser-text", "kicker-text",
+    "alternativeheadline",
+))
+
 #: class/id tokens of elements that are rarely the story (readability's negative pattern).
 NON_CONTENT_TOKENS = frozenset((
     "comment", "comments", "foot", "footer", "footnote", "masthead", "media", "meta", "outbrain",
