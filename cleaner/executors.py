@@ -53,7 +53,8 @@ class InlineExecutor:
     def __exit__(self, *exc) -> None:
         pass
 
-    def map_unordered(self, fn: Callable, items: Sequence, *args: Any, **inline_kwargs: Any) -> Iterator[tuple[int, Any]]:
+    def map_unordered(self, fn: Callable, items: Sequence, *args: Any, window: int | None = None,
+                      **inline_kwargs: Any) -> Iterator[tuple[int, Any]]:
         for i, item in enumerate(items):
             yield i, fn(item, *args, **inline_kwargs)
 
@@ -68,7 +69,7 @@ class LocalExecutor:
     name, inline = "local", False
 
     def __init__(self, workers: int | None = None):
-        self.workers = workers or default_workers()
+        self.workers = default_workers() if workers is None else workers
         if self.workers < 1:
             raise ValueError(f"workers must be >= 1, got {self.workers}")
         self._pool: ProcessPoolExecutor | None = None
@@ -88,18 +89,15 @@ class LocalExecutor:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self._pool
 
-    def map_unordered(self, fn: Callable, items: Sequence, *args: Any, **inline_kwargs: Any) -> Iterator[tuple[int, Any]]:
+    def map_unordered(self, fn: Callable, items: Sequence, *args: Any, window: int | None = None,
+                      **inline_kwargs: Any) -> Iterator[tuple[int, Any]]:
+        """`(index, fn(item, *args))` as each finishes; at most `window` items submitted and not yet handed back."""
         if self.workers == 1 or len(items) <= 1:
             yield from InlineExecutor().map_unordered(fn, items, *args, **inline_kwargs)
             return
         pool = self._get_pool()
-        futures = {pool.submit(fn, item, *args): i for i, item in enumerate(items)}
-        try:
-            for f in as_completed(futures):
-                yield futures[f], f.result()
-        finally:
-            for f in futures:
-                f.cancel()
+        yield from _windowed(lambda item: pool.submit(fn, item, *args), items, window,
+                             lambda fs: as_completed(fs), lambda f: f.cancel())
 
 
 class DaskExecutor:
@@ -109,7 +107,7 @@ class DaskExecutor:
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None):
         self.scheduler = scheduler
-        self.workers = workers or default_workers()
+        self.workers = default_workers() if workers is None else workers
         self._client = self._cluster = None
 
     def __enter__(self) -> "DaskExecutor":
@@ -135,19 +133,43 @@ class DaskExecutor:
             self._cluster.close()
         self._client = self._cluster = None
 
-    def map_unordered(self, fn: Callable, items: Sequence, *args: Any, **inline_kwargs: Any) -> Iterator[tuple[int, Any]]:
+    def map_unordered(self, fn: Callable, items: Sequence, *args: Any, window: int | None = None,
+                      **inline_kwargs: Any) -> Iterator[tuple[int, Any]]:
+        """As `LocalExecutor.map_unordered`, on the cluster (`inline_kwargs` are not sent)."""
         from distributed import as_completed as dask_completed
 
         if self._client is None:
             raise RuntimeError("use the DaskExecutor as a context manager")
-        futures = [self._client.submit(fn, item, *args, pure=False) for item in items]
-        index = {f.key: i for i, f in enumerate(futures)}
-        try:
-            for f in dask_completed(futures):
-                yield index[f.key], f.result()
-        finally:
-            for f in futures:
-                f.release()
+        client = self._client
+        yield from _windowed(lambda item: client.submit(fn, item, *args, pure=False), items, window,
+                             lambda fs: dask_completed(list(fs)), lambda f: f.release())
+
+
+def _windowed(submit: Callable, items: Sequence, window: int | None, completed: Callable,
+              cancel: Callable) -> Iterator[tuple[int, Any]]:
+    """Submit items (at most `window` out at a time) and yield `(index, result)` as they finish."""
+    pending: dict[Any, int] = {}
+    try:
+        if window is None or window >= len(items):
+            pending.update((submit(item), i) for i, item in enumerate(items))
+            for f in completed(pending):
+                yield pending.pop(f), f.result()
+            return
+        queue = iter(enumerate(items))
+        for i, item in queue:
+            pending[submit(item)] = i
+            if len(pending) >= max(1, window):
+                break
+        while pending:
+            f = next(iter(completed(pending)))  # the first to finish of those out
+            i = pending.pop(f)
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending[submit(nxt[1])] = nxt[0]
+            yield i, f.result()
+    finally:
+        for f in pending:
+            cancel(f)
 
 
 def make_executor(executor: str = "local", workers: int | None = None, scheduler: str | None = None):

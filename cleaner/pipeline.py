@@ -128,7 +128,7 @@ def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT
     ready: dict[int, list] = {}
     next_index = 0
     with executor:
-        for i, records in executor.map_unordered(shard_records, shards, config, validate):
+        for i, records in executor.map_unordered(shard_records, shards, config, validate, window=2 * executor.workers):
             ready[i] = records
             while next_index in ready:
                 yield from ready.pop(next_index)
