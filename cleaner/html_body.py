@@ -118,8 +118,12 @@ def class_marker(value: str) -> R.Marker | None:
 
     >>> class_marker("entry-share-buttons").rule, class_marker("commentary") is None
     ('html.share_bar', True)
+    >>> class_marker("social-media-embed") is None
+    True
     """
     keys = class_tokens(value)
+    if keys & R.EMBED_TOKENS:  # a quoted post or a pull quote is the story's, whatever else it says
+        return None
     best = None
     for k in keys:
         m = _TOKEN_INDEX.get(k)
@@ -447,13 +451,20 @@ def _element_children(el) -> int:
 
 def _sibling_paragraphs(segs: list[Segment], parent) -> set:
     """Paragraphs sitting right beside the chosen container (readability's sibling test): a
-    ``<p>`` child of its parent that reads as prose and is not mostly links."""
+    ``<p>`` (or a ``<div>`` holding text only) child of its parent that reads as prose and is not
+    mostly links."""
     out = set()
     for s in segs:
-        if s.category is None and s.prose and s.owner.tag == "p" and s.owner.getparent() is parent \
-                and s.links <= 0.25 * len(s.text):
-            out.add(s.owner)
+        owner = s.owner
+        if s.category is None and s.prose and owner.getparent() is parent and s.links <= 0.25 * len(s.text) \
+                and (owner.tag == "p" or (owner.tag == "div" and not _has_block_child(owner))):
+            out.add(owner)
     return out
+
+
+def _has_block_child(el) -> bool:
+    """Readability reads a <div> with no block inside as a paragraph."""
+    return any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
 
 
 def in_region(segs: list[Segment], region: list) -> list[Segment]:

@@ -97,6 +97,13 @@ CLASS_MARKERS: tuple[Marker, ...] = (
     ), 200),
 )
 
+#: class/id tokens of quoted content: an embedded post (``social-media-embed``, ``twitter-tweet``)
+#: is part of the story it is quoted in, whatever else its class says.
+EMBED_TOKENS = frozenset((
+    "tweet", "twitter-tweet", "embedded-tweet", "twitter-embed", "embed-twitter", "instagram-media",
+    "instagram-embed", "tiktok-embed", "fb-post", "social-embed", "media-embed", "pullquote", "pull-quote",
+))
+
 #: Elements marked by what they are, whatever their class.
 TAG_MARKERS: dict[str, Marker] = {
     "figcaption": _group("caption", "html.figcaption", ("figcaption",), 1200),
