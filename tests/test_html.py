@@ -244,3 +244,21 @@ def test_gzipped_page_and_jsonl_html_field_get_the_same_article(tmp_path):
     b = clean_article(next(iter(read_file(tmp_path / "p.jsonl"))))
     assert a.text == b.text and a.title == b.title == "Ferry back in service"
     assert_story_kept(a)
+
+
+def test_an_embedded_post_quoted_in_the_story_is_kept():
+    tweet = "Yes this is real and yes the state spent nearly half a million dollars on the campaign, she wrote."
+    a = clean(article_html(f"<p>{P1}</p><p>{P2}</p><div class='social-media-embed'><blockquote class='twitter-tweet'>"
+                           f"<p>{tweet}</p></blockquote></div><p>{P3}</p><p>{P4}</p>"))
+    assert_story_kept(a, STORY + (tweet,))
+
+
+def test_text_only_divs_beside_the_story_are_paragraphs_of_it():
+    """CNN writes its first paragraphs as <div class="zn-body__paragraph"> beside the container
+    that holds the rest: readability reads a <div> with no block inside as a paragraph."""
+    rest = "".join(f"<div class='para'>{p} It was the {n} such notice, officials said, and not the last.</div>"
+                   for n in ("first", "second", "third", "fourth") for p in (P3, P4))
+    a = clean(page(f"<section><div class='body'><div class='para'>{P1}</div><div class='para'>{P2}</div>"
+                   f"<div class='read-all'>{rest}</div></div></section>"))
+    assert_story_kept(a)
+    assert a.text.startswith(P1)
