@@ -254,7 +254,7 @@ def _comments_start(lines: list[Line], labels: list[Label | None], scores: list[
     return len(lines)
 
 
-_COMMENT_HEADS = frozenset({"comments.count", "comments.label"})
+_COMMENT_HEADS = frozenset({"comments.count", "comments.label", "comments.author_dated"})
 # A bare "Comments" is as often a button next to the share bar as the section's heading.
 _BARE_COMMENT_LINKS = frozenset({"comments", "comment", "discussion", "show comments", "load comments"})
 #: Lines scoring above this next to a stretch of story are taken in with it.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.11.2"
+RULES_VERSION = "2026.11.3"
 
 ANYWHERE, OUTSIDE = "anywhere", "outside"
 
@@ -88,6 +88,10 @@ _DAYS_MONTHS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Ja
 # A personal name: capitalised words, initials, particles (van, de, bin), hyphens and apostrophes.
 _NAME = r"(?:[A-Z][\w'’.-]*|(?:van|von|de|da|del|der|di|du|la|le|bin|al|el)\b)(?:\s+(?:[A-Z][\w'’.-]*|(?:van|von|de|da|del|der|di|du|la|le|bin|al|el)\b)){0,4}"
 
+# "Name on September 12, 2018 at 4:47 pm said:": who wrote a comment and when, to the minute.
+_COMMENT_WHEN = (r"^{marker}[^.!?:]{{1,60}}?\s+(?:on\s+)?(?:\w+\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+\w+,?\s+\d{{4}}"
+                 r"|\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}})\s*(?:at|,|-)?\s*\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?{verb}\s*:?$")
+
 RULES: tuple[Rule, ...] = (
     # ── credits: who took the picture ───────────────────────────────────────────────────────────
     Rule("credit.photo_by", "credit", r"^(?:(?:\(\s*(?:photo|image|picture|video|foto)s?\s+(?:by|courtesy\s+of|credit)\b[^()]{1,120}\)|(?:photo|image|picture|video|foto)s?\s+(?:by|courtesy\s+of)\s+[^,;()]{1,80})\s*)+$",
@@ -132,6 +136,9 @@ RULES: tuple[Rule, ...] = (
          r"^(?:(?:translated|edited|written|reported|compiled|produced|updated|fact[- ]checked|illustrated)(?:\s*(?:,|and|&)\s*(?:translated|edited|written|reported|compiled|produced|updated))*\s+by|(?:additional\s+)?(?:reporting|editing|writing|research)\s+by|with\s+reporting\s+(?:from|by))\s+\S.{0,150}$",
          example="Translated and edited by Luisetta Mudie.", counter="Edited footage shows the convoy moving north.", max_words=30,
          seen="seed 004 (RFA); Reuters 'Reporting by … ; Editing by …'"),
+    Rule("byline.posted_by", "byline", r"^(?:posted|published|written)\s+by\s*:?\s+[^.!?]{2,60}?(?:\s+(?:on|at|in)\s+[^!?]{4,60})?$",
+         example="Posted by Michael David Smith on November 19, 2019, 6:21 AM EST", counter="Posted by the embassy, the letter reached him late.",
+         max_words=18, seen="blog and news post meta under the headline", needs=("by",)),
     Rule("byline.contributed", "byline", r"(?:contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))|\b(?:writers?|reporters?|correspondents?|staff|journalists?)\b[^.]{0,120}\bcontributed)\.?$",
          example="Associated Press writer Ken Moritsugu in Beijing contributed to this report.",
          counter="Rain contributed.", max_words=30, where=OUTSIDE, seen="AP tail lines", needs=("contributed",)),
@@ -164,6 +171,8 @@ RULES: tuple[Rule, ...] = (
             "Watch", "Listen", "Listen to this article", "Print", "Print this article", "Email", "Text size", "Font size",
             "Zurück nach oben", "Volver arriba", "Retour en haut"),
          example="Back to top button", counter="He went back to the top of the hill to watch.", seen="seed 000"),
+    Rule("navigation.counter", "navigation", r"^[\W_]*(?:(?:image|photo|slide|picture|page)s?\s+)?\d{1,3}\s*(?:-\s*\d{1,3}\s+)?(?:of|/)\s*\d{1,4}[\W_]*$|^[\W_]*(?:next|prev|previous)\W+(?:next|prev|previous)[\W_]*$|^[\W_]*(?:see|view)\s+(?:full|all|the)\s+(?:gallery|photos|slideshow)[\W_]*$",
+         example="1 - 5 of 36", counter="1 of 3 voters said no.", max_words=6, seen="gallery and pager chrome"),
     Rule("related.label", "related", whole_line(
             "Related", "Related Articles", "Related Stories", "Related News", "Related Posts", "Related Content",
             "Related Coverage", "Related Topics", "Related Links", "Related Reading", "More Stories", "More News",
@@ -199,9 +208,14 @@ RULES: tuple[Rule, ...] = (
          r"^[\W_]*(?:\d[\d,.]*\s+(?:comments?|responses?|replies|reactions?|thoughts?)\b(?:\s+(?:to|on)\s*[“\x22'‘«].{0,150})?|(?:top[- ]rated|most\s+(?:liked|recent)|newest|oldest|all|reader|latest)\s+comments?|(?:no|view\s+all|show\s+all|see\s+all|read\s+all)\s+(?:\d+\s+)?comments?|comments?\s*\(\d+\))[\W_]*$",
          example="34 responses to “ Anthony Lynn: “We needed to win this game” ”", counter="34 responses to the survey came from teachers, the union said.",
          max_words=30, seen="comment-section headers on blogs and news sites"),
-    Rule("comments.author", "comments", r"^(?:\d{1,3}[.)]\s+)?[\w.'’@-]+(?:\s+[\w.'’@-]+){0,3}\s+(?:says|said|wrote|writes|replied)\s*:$|^(?:rating|votes?|score)\s*:\s*[-+]?\d+\s*(?:votes?|points?)?$|^(?:reply|permalink)(?:\s*[|·•]\s*(?:reply|report|flag|permalink|like|dislike|share))*$",
-         example="2. joetoronto says:", counter="The minister says: the bridge will reopen in spring, not before.", max_words=8,
+    Rule("comments.author", "comments", r"^(?:(?:\d{1,3}[.)]|[*+•])\s+[\w.'’@-]+(?:\s+[\w.'’@()-]+){0,3}|[\w.@-]*[\d_@][\w.@-]*)\s+(?:says|said|wrote|writes|replied)\s*:$|^(?:rating|votes?|score)\s*:\s*[-+]?\d+\s*(?:votes?|points?)?$|^(?:reply|permalink)(?:\s*[|·•]\s*(?:reply|report|flag|permalink|like|dislike|share))*$",
+         example="2. joetoronto says:", counter="The minister said:", max_words=8,
          seen="comment threads: who wrote, how it was rated, the reply links"),
+    Rule("comments.author_dated", "comments",
+         _COMMENT_WHEN.format(marker=r"[*+•]\s+", verb=r"(?:\s*(?:says|said|wrote|writes|replied))?")
+         + "|" + _COMMENT_WHEN.format(marker="", verb=r"\s*(?:says|said|wrote|writes|replied)"),
+         example="* Milan Griffes on September 12, 2018 at 4:47 pm said:", counter="The vote on March 3, 2020 at 4:30 pm decided it.",
+         max_words=16, seen="blog comment threads: name, date and time over each comment"),
     # ── widgets ────────────────────────────────────────────────────────────────────────────────
     Rule("comments.prompt", "comments",
          r"\b(?:add\s+your\s+comment|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|having\s+issues\s+with\s+commenting|comments?\s+(?:are|is)\s+(?:moderated|approved|closed)|comments\s+will\s+not\s+appear|join\s+the\s+(?:conversation|discussion)|view\s+comments|show\s+comments|be\s+the\s+first\s+to\s+comment|you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|comment\s+policy|commenting\s+(?:guidelines|policy|rules))\b",
