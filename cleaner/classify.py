@@ -230,6 +230,7 @@ def _score(line: Line, label: Label | None, sh: Shape, deferred: bool, data_run:
 _INSIDE_CATEGORIES = frozenset({"caption", "credit", "title", "byline", "subtitle", "duplicate_paragraph", "timestamp"})
 #: Lines carrying figures count for the story when at least this many follow each other.
 DATA_RUN_MIN = 3
+DATA_MAX_WORDS = 60
 #: A dip this deep below a stretch's best total ends the stretch.
 VALLEY = float("inf")
 #: A stretch scoring at least this much a line is story however small it is next to the densest.
@@ -280,7 +281,7 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
     """The stretches of story text: runs of lines whose running score stays positive (Kadane's
     scan, as in Finn et al.'s Body Text Extraction), kept when they weigh enough next to the
     densest one."""
-    data = [labels[i] is None and shapes[i].data and not shapes[i].prose and 2 <= lines[i].n_words <= 40
+    data = [labels[i] is None and shapes[i].data and not shapes[i].prose and 2 <= lines[i].n_words <= DATA_MAX_WORDS
             for i in range(len(lines))]
     in_run = [False] * len(lines)
     i = start

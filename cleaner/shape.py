@@ -151,8 +151,8 @@ def shape(text: str, mask: int = 1) -> Shape:
     (3, 0.0, False, 1.0, True, False)
     >>> shape("June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL").data, shape("3. Politics").data
     (True, False)
-    >>> shape("Akhlaq (47)").data, shape("+ 21 Day Fix Hub").data
-    (False, False)
+    >>> shape("+ Akhlaq (47)").data, shape("* England (Group A): 10th appearance").data
+    (False, True)
     """
     ws = _WORD.findall(text)
     n = len(ws)
@@ -168,8 +168,7 @@ def shape(text: str, mask: int = 1) -> Shape:
     if cjk:
         n = max(n, round(cjk * len(text) / 2))
     marker = _BULLET.match(text)
-    # Figures after a symbol marker ("+ Akhlaq (47)") are a menu's counts, not data; after "1) " they may be.
-    data = (bool(digits) and not (marker and not marker.group()[0].isdigit())
-            and bool(_DIGIT.search(_COUNT.sub("", text), marker.end() if marker else 0)))
+    # A trailing count ("+ Akhlaq (47)") is a menu's, not data; nor is the number of a list marker.
+    data = bool(digits) and bool(_DIGIT.search(_COUNT.sub("", text), marker.end() if marker else 0))
     return Shape(n, stop / n if n else 0.0, bool(SENTENCE_END.search(text.rstrip())), caps / n if n else 0.0,
                  digits / len(text) if text else 0.0, bool(marker), cjk, data)
