@@ -56,6 +56,10 @@ OUT_TAG = {"div": "p", "section": "p", "article": "p", "main": "p", "body": "p",
            "ol": "li", "dl": "dd", "menu": "li", "dir": "li", "frameset": "p", "noframes": "p",
            "option": "li", "optgroup": "li"}
 
+#: A space that is there only when no punctuation or space touches it: around a link, "to <a>X</a>,"
+#: reads "to X," and "アプリ<a>Kindle</a>" reads "アプリ Kindle".
+_SOFT = "\ue000"
+_SOFT_GONE = re.compile(r"\ue000+(?=[\s,.;:!?)\]}»”’%、。，．！？）]|$)|(?<=[\s(\[{«“‘（])\ue000+|^\ue000+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _COMMAS = re.compile(r"[,，、،]")
 _SENTENCE_END = re.compile(r"[.!?。！？…»”\"')\]]\s*$")
@@ -192,7 +196,10 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
     def flush() -> None:
         nonlocal link_chars
         if buf:
-            text = " ".join("".join(buf).split())
+            text = "".join(buf)
+            if _SOFT in text:
+                text = _SOFT_GONE.sub("", text).replace(_SOFT, " ")
+            text = " ".join(text.split())
             if text:
                 segs.append(Segment(text, owners[-1], link_chars, tuple(marks)))
             buf.clear()
@@ -218,6 +225,7 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
                 marks.append(el)
             if tag == "a":
                 in_link += 1
+                buf.append(_SOFT)  # a link is a word of its own, on both sides (CJK text has no spaces)
             if el.text:
                 buf.append(el.text)
                 if in_link:
@@ -232,7 +240,7 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
                 flush()
             if tag == "a":
                 in_link -= 1
-                buf.append(" ")
+                buf.append(_SOFT)
             elif tag in CELL_TAGS:
                 buf.append(" ")
             if marks and marks[-1] is el:

@@ -262,3 +262,11 @@ def test_text_only_divs_beside_the_story_are_paragraphs_of_it():
                    f"<div class='read-all'>{rest}</div></div></section>"))
     assert_story_kept(a)
     assert a.text.startswith(P1)
+
+
+def test_links_are_words_of_their_own_without_spaces_before_punctuation():
+    a = clean(article_html(f"<p>{P1}</p><p>According to <a href='/r'>Reuters</a>, the (<a href='/d'>deal</a>) "
+                           "is off after the harbour board met on Monday to review it, officials said.</p>"
+                           f"<p>{P2}</p><p>古い橋はアプリ<a href='/k'>Kindle</a>で読める記事の中で紹介された。住民は歓迎している。</p>"))
+    assert "According to Reuters, the (deal) is off" in a.text
+    assert "アプリ Kindle で" in a.text
