@@ -12,8 +12,10 @@ near-duplicate threshold, so dedup does not collapse the corpus (the table print
 found). Records go to JSONL files of about 2 MB.
 
 For each size it runs `cleaner run CORPUS --workers 1` and `--workers N` (N = all cores) as separate
-processes, and prints wall-clock MB/s (input bytes) and articles/s (input records), and the peak
-RSS: the largest single process, and the whole process tree (driver + workers) sampled every 50 ms.
+processes, and prints wall-clock MB/s (input bytes) and articles/s (input records), the CPU
+seconds of the whole process tree (which shows what the workers could reach on idle cores when the
+machine is shared), and the peak RSS: the largest single process, and the whole process tree
+(driver + workers), sampled every 50 ms.
 The reference is datatrove's `C4QualityFilter(min_num_sentences=-1)` (its line filter, as the
 shared scorers run it) over the same texts (the `text` of each record, or the HTML as is), one
 process, timed without reading or writing: a lower bound on what a C4 pipeline costs.
@@ -139,7 +141,8 @@ def bench_c4(corpus: Path) -> dict:
             "docs": len(docs), "kept": kept}
 
 
-def _tree_rss(proc) -> tuple[int, int]:
+def _tree_sample(proc, cpu: dict[int, float]) -> tuple[int, int]:
+    """(sum, max) RSS over the process tree now; each process's CPU seconds so far go into `cpu`."""
     import psutil
     try:
         procs = [proc] + proc.children(recursive=True)
@@ -148,7 +151,10 @@ def _tree_rss(proc) -> tuple[int, int]:
     sizes = []
     for p in procs:
         try:
-            sizes.append(p.memory_info().rss)
+            with p.oneshot():
+                sizes.append(p.memory_info().rss)
+                t = p.cpu_times()
+                cpu[p.pid] = t.user + t.system
         except psutil.Error:
             pass
     return sum(sizes), max(sizes, default=0)
@@ -165,8 +171,9 @@ def run_cleaner(corpus: Path, workers: int, extra: list[str] | None = None) -> d
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
     peak_tree = peak_one = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
-        tree, one = _tree_rss(ps)
+        tree, one = _tree_sample(ps, cpu)
         peak_tree, peak_one = max(peak_tree, tree), max(peak_one, one)
         time.sleep(0.05)
     seconds = time.perf_counter() - start
@@ -176,6 +183,7 @@ def run_cleaner(corpus: Path, workers: int, extra: list[str] | None = None) -> d
     manifest = json.loads((out / "bench" / "v1" / "manifest.json").read_text())
     shutil.rmtree(out, ignore_errors=True)
     return {"seconds": seconds, "peak_tree": peak_tree, "peak_one": peak_one, "counts": manifest["counts"],
+            "cpu": sum(cpu.values()),
             "shards": manifest["stats"].get("input_shards")}
 
 
@@ -204,18 +212,21 @@ def main() -> None:
             c = r["counts"]
             rows.append((mb, workers, nbytes, r, c4))
             print(f"{mb:g} MB  workers={workers}: {r['seconds']:.1f}s, {nbytes / 1e6 / r['seconds']:.2f} MB/s, "
-                  f"{c['inputs'] / r['seconds']:.0f} articles/s, peak RSS {r['peak_one'] / 2**20:.0f} MiB "
+                  f"{c['inputs'] / r['seconds']:.0f} articles/s, CPU {r['cpu']:.1f}s, peak RSS {r['peak_one'] / 2**20:.0f} MiB "
                   f"(tree {r['peak_tree'] / 2**20:.0f} MiB), inputs={c['inputs']} published={c['published']} "
                   f"quarantined={c['quarantined']} duplicates={c['duplicates']} shards={r['shards']}", flush=True)
     print()
-    print("| corpus | runner | workers | seconds | MB/s | articles/s | peak RSS one process | peak RSS tree |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| corpus | runner | workers | seconds | MB/s | articles/s | CPU seconds (all processes) "
+          "| peak RSS one process | peak RSS tree |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for mb, workers, nbytes, r, c4 in rows:
         print(f"| {mb:g} MB | cleaner run | {workers} | {r['seconds']:.1f} | {nbytes / 1e6 / r['seconds']:.2f} | "
-              f"{r['counts']['inputs'] / r['seconds']:.0f} | {r['peak_one'] / 2**20:.0f} MiB | {r['peak_tree'] / 2**20:.0f} MiB |")
+              f"{r['counts']['inputs'] / r['seconds']:.0f} | {r['cpu']:.1f} | {r['peak_one'] / 2**20:.0f} MiB "
+              f"| {r['peak_tree'] / 2**20:.0f} MiB |")
     for mb in args.sizes:
         c4 = next(row[4] for row in rows if row[0] == mb)
-        print(f"| {mb:g} MB | datatrove C4 filter | 1 | {c4['seconds']:.1f} | {c4['mb_s']:.2f} | {c4['docs_s']:.0f} | | |")
+        print(f"| {mb:g} MB | datatrove C4 filter | 1 | {c4['seconds']:.1f} | {c4['mb_s']:.2f} | {c4['docs_s']:.0f} "
+              "| | | |")
     small, large = args.sizes
     one = {mb: next(r for m, w, _, r, _ in rows if m == mb and w == 1) for mb in args.sizes}
     print()
@@ -225,7 +236,9 @@ def main() -> None:
         for mb in args.sizes:
             many = next(r for m, w, _, r, _ in rows if m == mb and w == args.workers)
             print(f"{mb:g} MB: {args.workers} workers / 1 worker throughput: "
-                  f"{one[mb]['seconds'] / many['seconds']:.2f}x (target >= 1.7x on 2 cores)")
+                  f"{one[mb]['seconds'] / many['seconds']:.2f}x (target >= 1.7x on 2 cores); "
+                  f"CPU seconds {many['cpu']:.1f} vs {one[mb]['cpu']:.1f}, so at most "
+                  f"{args.workers * one[mb]['cpu'] / max(many['cpu'], 1e-9):.2f}x with {args.workers} idle cores")
     for mb in args.sizes:
         nbytes = next(n for m, w, n, _, _ in rows if m == mb)
         c4 = next(row[4] for row in rows if row[0] == mb)

@@ -169,3 +169,17 @@ def test_clean_with_two_workers_writes_the_same_lines_in_the_same_order(corpus, 
         assert result.exit_code == 0, result.output
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and outs[0].count(b"\n") > 50
+
+
+def test_a_child_version_does_not_publish_again_what_its_parent_published(corpus, tmp_path):
+    synthetic = sorted((corpus / "synthetic").glob("*.jsonl"))
+    first, _ = pipeline.build(synthetic[:3], tmp_path, "news", "v1", executor=InlineExecutor())
+    child, tally = pipeline.build(synthetic[:5], tmp_path, "news", "v2", parent="v1", executor=InlineExecutor())
+    kept_before = set(pd.read_parquet(first / "data")["id"])
+    dups = pd.read_parquet(child / "duplicates")
+    assert set(dups["duplicate_of"]) <= kept_before and len(dups) >= len(kept_before)
+    assert not set(pd.read_parquet(child / "data")["id"]) & kept_before
+    assert tally.ledger.balanced() and verify(child) == []
+    # the child's entries carry the parent's too, so a grandchild dedups against both
+    from cleaner.dedup import ENTRIES_FILE, load_entries
+    assert {e.id for e in load_entries(child / ENTRIES_FILE)} >= kept_before
