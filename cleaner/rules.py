@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.11.3"
+RULES_VERSION = "2026.11.4"
 
 ANYWHERE, OUTSIDE = "anywhere", "outside"
 
@@ -38,6 +38,7 @@ class Rule:
     where: str = ANYWHERE          # ANYWHERE, or OUTSIDE the article's run of paragraphs
     seen: str = ""                 # where the pattern was seen in the wild
     needs: tuple[str, ...] = ()    # lower-case strings of which the line must hold one (a fast gate)
+    phrases: frozenset[str] = frozenset()  # lexicon rules: the line's `phrase_key` is one of these
 
     @cached_property
     def regex(self) -> re.Pattern:
@@ -55,11 +56,26 @@ class Rule:
         if self.max_words is not None:
             if (n_words if n_words is not None else len(line.split())) > self.max_words:
                 return False
+        if self.phrases:
+            return phrase_key(line) in self.phrases
         if self.needs:
             low = lower if lower is not None else line.lower()
             if not any(n in low for n in self.needs):
                 return False
         return self.regex.search(line) is not None
+
+
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def phrase_key(line: str) -> str:
+    """A line as a lexicon looks it up: punctuation at either end dropped, spaces collapsed,
+    case folded, curly apostrophes straightened (what `whole_line` patterns ignore too).
+
+    >>> phrase_key("  » Related Articles: "), phrase_key("Don’t MISS")
+    ('related articles', "don't miss")
+    """
+    return " ".join(_EDGES.sub("", line).split()).casefold().replace("’", "'")
 
 
 def whole_line(*phrases: str) -> str:
@@ -254,6 +270,32 @@ RULES: tuple[Rule, ...] = (
          seen="date lines under headlines"),
 )
 
+
+
+def _lexicon_rules() -> tuple[Rule, ...]:
+    """Rules `lexicon.<group>` from `cleaner/data/lexicons/boilerplate.json`: whole-line phrases by
+    category and language, kept as data so a phrase is added without touching code."""
+    import json
+    from importlib.resources import files
+
+    data = json.loads(files("cleaner").joinpath("data/lexicons/boilerplate.json").read_text(encoding="utf-8"))
+    rules = []
+    for group, spec in data.items():
+        if group.startswith("_"):
+            continue
+        phrases = [p for ps in spec["phrases"].values() for p in ps]
+        keys = frozenset(phrase_key(p) for p in phrases)
+        if not keys or "" in keys:
+            raise ValueError(f"lexicon group {group!r} has an empty phrase")
+        rules.append(Rule(f"lexicon.{group}", spec["category"], whole_line(*phrases), example=spec["example"],
+                          counter=spec["counter"], max_words=max(len(k.split()) for k in keys),
+                          seen=f"cleaner/data/lexicons/boilerplate.json ({', '.join(spec['phrases'])})", phrases=keys))
+    return tuple(rules)
+
+
+#: The lexicons come after the hand-written rules: a more specific rule names a line first.
+RULES = RULES + _lexicon_rules()
+
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 # Rules are grouped by the longest line they may match, so a long paragraph is not tried against
@@ -289,14 +331,15 @@ def _anchored(pattern: str) -> bool:
 def _gate(rules: tuple[Rule, ...]) -> re.Pattern:
     """One anchored pattern for the rules without `needs`: if it does not match at a line's start, none
     of them can match anywhere (each is anchored), so the table walk can be skipped."""
-    bad = [r.id for r in rules if not r.needs and not _anchored(r.pattern)]
+    bad = [r.id for r in rules if not r.needs and not r.phrases and not _anchored(r.pattern)]
     if bad:
         raise ValueError(f"rules must be anchored (^) or have `needs`: {bad}")
-    return re.compile("|".join(f"(?:{r.pattern})" for r in rules if not r.needs), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{r.pattern})" for r in rules if not r.needs and not r.phrases), re.IGNORECASE)
 
 
 _GATE = _gate(RULES)
 _NEEDS = tuple(sorted({n for r in RULES for n in r.needs}))
+_PHRASES = frozenset().union(*(r.phrases for r in RULES))
 
 
 def may_match(line: str, lower: str) -> bool:
@@ -305,7 +348,8 @@ def may_match(line: str, lower: str) -> bool:
     >>> may_match("Related Articles", "related articles"), may_match("The talks went on.", "the talks went on.")
     (True, False)
     """
-    return _GATE.match(line) is not None or any(n in lower for n in _NEEDS)
+    return (_GATE.match(line) is not None or any(n in lower for n in _NEEDS)
+            or (len(line) < 80 and phrase_key(line) in _PHRASES))
 
 
 def rules_for(n_words: int) -> tuple[Rule, ...]:

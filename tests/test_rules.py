@@ -43,3 +43,21 @@ def test_an_empty_phrase_group_is_refused():
         whole_line()
     with pytest.raises(ValueError):
         whole_line("ok", " ")
+
+
+def test_lexicons_are_data_and_every_phrase_is_matched_whole():
+    """Each phrase of cleaner/data/lexicons/boilerplate.json, alone on a line, is removed by its group's
+    rule; the same phrase inside a sentence is not."""
+    import json
+    from importlib.resources import files
+
+    data = json.loads(files("cleaner").joinpath("data/lexicons/boilerplate.json").read_text(encoding="utf-8"))
+    groups = {g: spec for g, spec in data.items() if not g.startswith("_")}
+    assert groups
+    for group, spec in groups.items():
+        rule = RULES_BY_ID[f"lexicon.{group}"]
+        assert rule.category == spec["category"] in CATEGORIES
+        for lang, phrases in spec["phrases"].items():
+            for p in phrases:
+                assert rule.matches(f"  {p}: "), (group, lang, p)
+                assert not rule.matches(f"{p} was the word the minister used in parliament on Tuesday."), (group, p)
