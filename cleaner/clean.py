@@ -117,41 +117,48 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
     labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre)
     labels = [None if lab is not None and p is None and _position_guess(lab.rule) else lab
               for lab, p in zip(labels, pre)]
-    if not article.authors:
-        article.authors = clean_authors(_byline_names(lines, labels), [article.site_name or ""])
+    if not article.authors:  # the story's own byline blocks first, then those around it (a header's)
+        bylines = [l.text for l, lab in zip(lines, labels) if lab is not None and lab.rule == "html.byline"]
+        article.authors = clean_authors(_byline_names(bylines + [t for t in doc.bylines if t not in bylines]),
+                                        [article.site_name or ""])
     return assemble(article, lines, labels)
 
 
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|(?:van|von|de|da|del|der|di|du|la|le|bin|al)\b)$")
 
 
-def _byline_names(lines: list[Line], labels: list[Label | None]) -> list[str]:
-    """Authors from the first block the page's markup calls a byline, when a page's metadata
-    names none: the names in it, each one to five capitalised words (``By Jane Doe and John Roe``,
-    ``Jane Doe | Staff Writer``); a byline block that reads otherwise (a date, a phrase) gives none.
+def _byline_names(texts: list[str], tries: int = 4) -> list[str]:
+    """Authors from the blocks a page's markup calls a byline, when its metadata names none: the
+    names in the first of them (of the first `tries`) that reads as names only, each one to five
+    capitalised words (``By Jane Doe and John Roe``, ``Jane Doe | Staff Writer``). A byline block
+    that reads otherwise (a date, a handle, a phrase) gives none.
 
-    >>> ls = [Line(0, "By", 0, 1), Line(1, "Jane Doe and John Roe", 0, 5)]
-    >>> _byline_names(ls, [Label("byline", "html.byline")] * 2)
+    >>> _byline_names(["By", "Jane Doe and John Roe"])
     ['Jane Doe', 'John Roe']
-    >>> _byline_names([Line(0, "The Russian and Syrian defense ministries", 0, 6)], [Label("byline", "html.byline")])
+    >>> _byline_names(["The Russian and Syrian defense ministries", "Nov 18, 2019"])
     []
+    >>> _byline_names(["by Bryan DeArdo @BryanDeArdo Nov 18, 2019", "Posted by Bryan DeArdo"])
+    ['Bryan DeArdo']
     """
-    for line, lab in zip(lines, labels):
-        if lab is None or lab.rule != "html.byline" or len(line.text) > 120:
-            continue
-        text = line.text.split("|")[0].strip()
-        if text.lower().rstrip(":") in _BY_WORDS:  # "By" in a block of its own, the names in the next
-            continue
+    for text in texts:
+        text = _POSTED_BY.sub("By ", text.split("|")[0]).strip()
+        if not text or len(text) > 120 or text.lower().rstrip(":") in _BY_WORDS:
+            continue  # "By" in a block of its own: the names are in the next
+        tries -= 1
+        if tries < 0:
+            break
         if any(c.isdigit() or c in "@:/" for c in text):  # a date, an e-mail, a phone: not a bare byline
-            return []
+            continue
         names, _ = parse_byline(text)
-        ok = all(1 <= len(n.split()) <= 5 and n.split()[0][:1].isupper() and all(_NAME_WORD.match(w) for w in n.split())
-                 for n in names)
-        return names if names and ok else []
+        if names and all(1 <= len(n.split()) <= 5 and n.split()[0][:1].isupper()
+                         and all(_NAME_WORD.match(w) for w in n.split()) for n in names):
+            return names
     return []
 
 
-_BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "przez", "written by"))
+_POSTED_BY = re.compile(r"^\s*(?:posted|written|published|words|reported)\s+by\s+", re.I)
+_BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "przez", "written by", "posted by",
+                       "published by", "words by", "reported by", "author", "authors"))
 
 
 #: Labels the line classifier gives text input from a line's position alone (outside the run of

@@ -54,6 +54,7 @@ class HtmlDocument:
     site_name: str | None = None
     language: str | None = None
     blocks: list[Block] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)   # texts the markup calls a byline, anywhere in the page
 
 
 class PageTooDeep(ValueError):
@@ -123,6 +124,7 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
             bare = s.text.strip(" .:!-–—|»›").lower()
             if bare in R.BOILERPLATE_LINES or _BOILERPLATE_PATTERN.fullmatch(bare):
                 s.category, s.rule = "boilerplate", "html.boilerplate_line"
+    doc.bylines = [s.text for s in segs if s.rule == "html.byline"][:8]
     region = B.choose_region(segs)
     for s in B.in_region(segs, region) if region else []:
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
@@ -309,7 +311,9 @@ def _split_authors(value: str | None) -> list[str]:
 _BY = re.compile(r"^\s*(?:(?:news\s+)?analysis|opinion|commentary|written|words|text|story)?\s*by\s*:?\s+", re.I)
 #: What follows a name in a byline field without being a name: a role, a credential.
 _ROLE = re.compile(r"\b(?:writer|editor|editor-at-large|correspondent|reporter|columnist|contributor|producer|analyst|"
-                   r"media\s+for|staff\s+writer|bureau\s+chief)s?\b", re.I)
+                   r"media\s+for|staff\s+writer|bureau\s+chief|senior|technologist|director|professor|fellow|"
+                   r"manager|officer|counsel|attorney|chief|founder|project|programme|program|department|university)s?\b", re.I)
+_CONTACT = re.compile(r"\s*[(<\[](?:https?://|mailto:|www\.|@|[^)>\]]*@)[^)>\]]*[)>\]]")
 _CREDENTIAL = re.compile(r"^(?:[A-Z]{2,4}|Ph\.?D\.?|M\.?D\.?|[A-Z]\.[A-Z]\.(?:[A-Z]\.)?|Jr\.?|Sr\.?)$")
 
 
@@ -320,6 +324,10 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     ['TOM KRISHER']
     >>> clean_authors(["Ilana Muhlstein", "MS", "RDN"], [])
     ['Ilana Muhlstein']
+    >>> clean_authors(["Bradley M. Kuhn (http://ebb.org/bkuhn/)"], [])
+    ['Bradley M. Kuhn']
+    >>> clean_authors(["Daniel Kahn Gillmor", "Senior Staff Technologist", "ACLU Speech", "Privacy"], [])
+    ['Daniel Kahn Gillmor']
     >>> clean_authors(["Tanza Loudenback", "Business Insider"], ["Business Insider Deutschland"])
     ['Tanza Loudenback']
     >>> clean_authors(["PTI"], []), clean_authors(["BBC News"], ["BBC News"])
@@ -328,11 +336,11 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     keys = [k for k in (_key(x) for x in sites) if k]
     kept = []
     for n in names:
-        n = _BY.sub("", n).strip(" .")
+        n = _CONTACT.sub("", _BY.sub("", n)).strip(" .")
         if not n or n in kept:
             continue
         if kept and (_ROLE.search(n) or _CREDENTIAL.match(n)):
-            continue
+            break  # "Name, Senior Technologist, Some Project": what follows a role is affiliation
         k = _key(n)
         if any(k == s for s in keys) or (kept and any(k in s or s in k for s in keys)):
             continue  # the outlet itself ("BBC News" on bbc.com) is not an author
