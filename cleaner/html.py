@@ -12,6 +12,7 @@ from __future__ import annotations
 import html as _html
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -129,7 +130,59 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     for s in B.in_region(segs, region) if region else []:
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links, _standfirst(s.owner)))
+    if doc.language is None:
+        doc.language = guess_language([b.text for b in doc.blocks if b.category is None])
     return doc
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+#: Languages guessed from stop words, by ISO 639-1 code (lists from the `stop-words` package).
+_GUESSED = ("en", "es", "pt", "fr", "de", "it", "nl", "ru", "uk", "pl", "cs", "sk", "ro", "hu", "tr", "id",
+            "sv", "da", "nb", "fi", "ca", "bg", "el", "ar", "fa", "he", "hi", "vi")
+
+
+@lru_cache(maxsize=1)
+def _stop_table() -> dict[str, int]:
+    from stop_words import LANGUAGE_MAPPING, get_stop_words
+    table: dict[str, int] = {}
+    for bit, code in enumerate(_GUESSED):
+        try:
+            words = get_stop_words(LANGUAGE_MAPPING[code])
+        except Exception:  # noqa: BLE001 - a list missing from a release is skipped
+            continue
+        for w in words:
+            table[w.lower()] = table.get(w.lower(), 0) | (1 << bit)
+    return table
+
+
+def guess_language(texts: list[str]) -> str | None:
+    """The language of a page that does not declare one: Japanese, Korean or Chinese by script,
+    others by which stop-word list covers most of the words; None for too little text.
+
+    >>> guess_language(["Der Rat hat am Dienstag die alte Brücke geschlossen, weil sie nicht mehr sicher ist."])
+    'de'
+    >>> guess_language(["市議会は火曜日、古い橋を閉鎖することを決議した。"]), guess_language(["OK"])
+    ('ja', None)
+    """
+    text = " ".join(texts)[:20000]
+    han, kana, hangul = len(_HAN.findall(text)), len(_KANA.findall(text)), len(_HANGUL.findall(text))
+    if kana + hangul + han >= 20:
+        return "ja" if kana >= 0.1 * (han + kana) else "ko" if hangul > han else "zh"
+    words = _WORDS.findall(text.lower())
+    if len(words) < 8:
+        return None
+    table, hits = _stop_table(), [0] * len(_GUESSED)
+    for w in words:
+        m = table.get(w, 0)
+        while m:
+            low = m & -m
+            hits[low.bit_length() - 1] += 1
+            m ^= low
+    best = max(range(len(hits)), key=lambda b: (hits[b], -b))
+    return _GUESSED[best] if hits[best] >= 0.15 * len(words) else None
 
 
 def _standfirst(el: etree._Element, levels: int = 3) -> bool:
@@ -173,7 +226,7 @@ def _key(text: str) -> str:
 def _metadata(root: etree._Element, doc: HtmlDocument) -> None:
     meta: dict[str, str] = {}
     for m in root.iter("meta"):
-        name = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        name = (m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv") or "").strip().lower()
         content = m.get("content")
         if name and content and content.strip() and name not in meta:
             meta[name] = _WS.sub(" ", content).strip()

@@ -270,3 +270,19 @@ def test_links_are_words_of_their_own_without_spaces_before_punctuation():
                            f"<p>{P2}</p><p>古い橋はアプリ<a href='/k'>Kindle</a>で読める記事の中で紹介された。住民は歓迎している。</p>"))
     assert "According to Reuters, the (deal) is off" in a.text
     assert "アプリ Kindle で" in a.text
+
+
+@pytest.mark.parametrize("body,lang", [
+    ("Der Stadtrat hat am Dienstag beschlossen, die alte Brücke im Frühjahr für Reparaturen zu sperren, "
+     "weil sie nicht mehr sicher ist und die Kosten seit Jahren steigen.", "de"),
+    (RU + " " + RU, "ru"),
+    (JA, "ja"),
+])
+def test_language_is_guessed_when_the_page_does_not_declare_one(body, lang):
+    a = clean(f"<html><head><title>T</title></head><body><article><p>{body}</p><p>{body}</p></article></body></html>")
+    assert a.language == lang
+
+
+def test_declared_language_wins_over_the_guess():
+    a = clean(page(f"<article><p>{P1}</p><p>{P2}</p></article>").replace("lang='en'", "lang='fr-CA'"))
+    assert a.language == "fr"
