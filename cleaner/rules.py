@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.11.4"
+RULES_VERSION = "2026.11.5"
 
 ANYWHERE, OUTSIDE = "anywhere", "outside"
 
@@ -127,6 +127,10 @@ RULES: tuple[Rule, ...] = (
     Rule("credit.parenthetical", "credit", rf"^(?:\((?:[^()]*(?:/\s*{_AGENCY}|{_AGENCY}\s+Photo|via\s+Getty|Photo|Foto|Credit)[^()]*)\)\s*)+$",
          example="(AP Photo/Efrem Lukatsky)", counter="(The talks resumed on Monday.)", max_words=25,
          seen="credit left on its own line after the caption was split off"),
+    Rule("credit.trailing", "credit", r"^[^!?]{0,60}?\b(?:submitted|contributed|courtesy|file|staff|handout|provided)\s+(?:photo|image|picture|graphic)s?\.?$",
+         example="Ryan S. Hollman Submitted photo", counter="The family provided photos of the missing dog to the police on Monday.",
+         max_words=10, seen="local news: the photographer's name and a credit under the picture",
+         needs=("photo", "image", "picture", "graphic")),
     Rule("credit.agency_alone", "credit", whole_line(
             "The Associated Press", "Associated Press", "AP", "AP Photo", "Reuters", "AFP", "AFP via Getty Images",
             "Getty Images", "Getty", "EPA", "EPA-EFE", "Xinhua", "Bloomberg", "Shutterstock", "Handout", "Pool Photo",
@@ -146,6 +150,11 @@ RULES: tuple[Rule, ...] = (
          example="Beijing Chaoyang Hospital in Beijing, China, where infected people sought treatment Credit: EPA",
          counter="The committee gave him credit: he had warned them about the bridge a year before it fell.", max_words=70,
          seen="UK tabloid captions, 'Credit: Getty - Contributor'", needs=("credit", "photo", "picture", "image", "foto")),
+    Rule("caption.label_prefix", "caption", r"^(?:image|photo|picture|video|media|gallery)\s+caption\b\s*:?\s*\S.{0,300}$|^(?:image|photo|picture|video|media|gallery)\s+(?:copyright|source|credit)\b(?!.*[.!?]$)\s*:?\s*\S.{0,80}$",
+         example="Image caption Scooter Braun has managed Justin Bieber, among others, throughout his career",
+         counter="Image copyright law was the subject of the hearing, the judge said.", max_words=60,
+         seen="BBC-style page text: 'Image caption …', 'Image copyright …' before each picture's text",
+         needs=("caption", "copyright", "source", "credit")),
     Rule("caption.photo_cue", "caption",
          r"^(?:in\s+(?:this|a|the)\s+(?:file\s+)?(?:photo|image|picture|handout|video\s+grab|screen\s*grab|undated)\b|(?:this|the)\s+(?:file\s+)?(?:photo|image|picture)\s+(?:shows|taken|released|provided)\b|a\s+(?:picture|photo|photograph|handout)\s+(?:shows|taken|released)\b|file\s*(?:photo)?\s*[-–—:]|pictured\s*:|photo\s+shows\b)",
          example="In this photo released by Xinhua News Agency, Yang Jiechi meets Jake Sullivan in Rome.",
@@ -271,6 +280,10 @@ RULES: tuple[Rule, ...] = (
     Rule("tags.label", "tags", r"^(?:tags?|topics?|filed\s+under|categories|category|keywords|themen|etiquetas|mots-clés)\s*[:|]",
          example="Tags: China, Russia, Ukraine", counter="Topics discussed included trade, they said: it went well.", max_words=40,
          seen="tag lists under articles"),
+    Rule("timestamp.time_first", "timestamp",
+         r"^(?:(?:first\s+|originally\s+)?(?:published|updated|posted|modified)\s*:?\s*(?:on|at)?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?\s*[,|/-]?\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|\d{1,4}[-./]\d{1,2}[-./]\d{1,4})\s*$",
+         example="Published 10:02 AM EST Nov 19, 2019", counter="10:02 AM on Nov 19, 2019 was when the alarm went off.", max_words=10,
+         seen="date lines that give the time first"),
     Rule("timestamp.label", "timestamp",
          r"^(?:(?:(?:first|originally)\s+published|published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|(?:updated\s+)?(?:\d+|an?)\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[mhdw])\s+ago)(?:\s*(?:,|at|-|–|\||/)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:[|/].{0,40})?$",
          example="Published: March 2, 2022 10:30 am EST", counter="March 2, 2022 was the day the city fell.", max_words=12,
