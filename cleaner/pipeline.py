@@ -28,16 +28,19 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from cleaner import __version__
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries, save_entries
+from cleaner import dedup
+from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries
 from cleaner.executors import InlineExecutor, LocalExecutor
 from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, check_name, publish_shard,
                              staged_entries, staged_summary)
@@ -274,14 +277,12 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
 # --- dedup: decide on the driver from the staged entries ---------------------------------------------
 
 def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig = DEFAULT_CONFIG,
-                     parent: Iterable[DedupEntry] = ()) -> tuple[dict[int, dict[int, tuple[str, float, str]]],
-                                                            list[DedupEntry]]:
+                     parent: Iterable[DedupEntry] = ()) -> dict[int, dict[int, tuple[str, float, str]]]:
     """Which staged articles repeat another, decided once over every shard's entries (`dedup.find_duplicates`).
 
-    Returns `{shard: {seq: (duplicate_of, similarity, kind)}}` and the entries of the articles
-    kept (with their real ids), which a version saves so that its children can dedup against it.
-    Entries are given `find_duplicates` under a stand-in id unique to their place, so two input
-    records that carry the same `id` are still two articles. Memory: one entry per article, no text.
+    Returns `{shard: {seq: (duplicate_of, similarity, kind)}}`. Entries are given `find_duplicates`
+    under a stand-in id unique to their place, so two input records that carry the same `id` are
+    still two articles. Memory: one entry per article (its signature and keys), no text.
     """
     entries: list[DedupEntry] = []
     real: dict[str, str] = {}
@@ -300,8 +301,33 @@ def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig
         shard_index, seq = d.id[1:].split(":")
         out.setdefault(int(shard_index), {})[int(seq)] = (real.get(d.duplicate_of, d.duplicate_of),
                                                           d.similarity, d.kind)
-    kept = [replace(e, id=real[e.id]) for e in entries if e.id not in found]
-    return out, kept
+    return out
+
+
+def kept_entries(work: Path, shards: list[InputShard], duplicates: dict[int, dict[int, tuple]],
+                 parent_file: Path | None, config: CleanerConfig) -> pa.Table:
+    """The dedup entries a version keeps for its children: its published articles' and its parent's.
+
+    The table `dedup.save_entries` writes (id, exact_key, length, signature, sorted by id, the
+    MinHash settings in the metadata), assembled in Arrow from the staged entries so that no Python
+    object per article is made; `dedup.load_entries` reads it back.
+    """
+    columns = ["id", "exact_key", "length", "signature"]
+    parts = []
+    for shard in shards:
+        t = staged_entries(work, shard.index)
+        dups = duplicates.get(shard.index)
+        if dups:
+            t = t.filter(pc.invert(pc.is_in(t["seq"], value_set=pa.array(sorted(dups), pa.int64()))))
+        parts.append(t.select(columns))
+    staged = entry_schema(config)
+    schema = pa.schema([staged.field(name) for name in columns])
+    if parent_file is not None and parent_file.is_file():
+        parts.append(pq.read_table(parent_file).select(columns).cast(schema))
+    table = pa.concat_tables(parts).cast(schema) if parts else schema.empty_table()
+    table = table.take(pc.sort_indices(table, sort_keys=[("id", "ascending")]))
+    settings = json.dumps(dedup._settings(config), sort_keys=True).encode()
+    return table.combine_chunks().replace_schema_metadata({dedup._META_KEY: settings})
 
 
 def _signature_matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
@@ -412,10 +438,10 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
                 progress("record", summary["inputs"] - live[0])  # a worker's records, all at once
                 live[0] = 0
                 progress("shard", 1)
-            duplicates, kept = shard_duplicates(work, shards, config, parent_entries)
-            rows = save_entries([*kept, *parent_entries], writer.extra_file(ENTRIES_FILE), config)
-            writer.add_extra_file(ENTRIES_FILE, rows)
-            del kept
+            duplicates = shard_duplicates(work, shards, config, parent_entries)
+            del parent_entries
+            parent_file = writer.base / writer.parent / ENTRIES_FILE if writer.parent else None
+            writer.add_extra_table(ENTRIES_FILE, kept_entries(work, shards, duplicates, parent_file, config))
             items = [(s.index, duplicates.get(s.index, {})) for s in shards]
             published: dict[int, dict] = {}
             for i, result in executor.map_unordered(_publish_one, items, str(work), str(writer.tmp), config):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -353,6 +354,12 @@ class VersionWriter:
         path = self.tmp / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
+
+    def add_extra_table(self, rel: str, table: pa.Table) -> None:
+        """Write `table` as the Parquet file `rel` of this version (outside the table configs) and list it."""
+        path = self.extra_file(rel)
+        pq.write_table(table, path, compression=self.config.compression)
+        self.add_extra_file(rel, table.num_rows)
 
     def add_extra_file(self, rel: str, rows: int | None = None) -> None:
         self._check_open()
@@ -731,9 +738,10 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     """
     staged = staged_path(work, index)
     version_tmp = Path(version_tmp)
-    articles = pq.read_table(staged / "articles.parquet")
-    removals = pq.read_table(staged / "removals.parquet")
-    quarantine = pq.read_table(staged / "quarantine.parquet")
+    # One thread: a worker is one core, and Arrow's per-thread allocator caches would grow its memory.
+    articles = pq.read_table(staged / "articles.parquet", use_threads=False)
+    removals = pq.read_table(staged / "removals.parquet", use_threads=False)
+    quarantine = pq.read_table(staged / "quarantine.parquet", use_threads=False)
     for kind in {d[2] for d in duplicates.values()}:
         if kind not in DUPLICATE_KINDS:
             raise ValueError(f"shard {index}: duplicate kind {kind!r} is not one of {DUPLICATE_KINDS}")
@@ -751,8 +759,7 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
             "similarity": pa.array([float(duplicates[s][1]) for s in dup_seqs], pa.float64()),
             "kind": pa.array([duplicates[s][2] for s in dup_seqs], pa.string()),
         }, schema=tables.DUPLICATES)
-        keep_removal = pa.array([s not in duplicates for s in removals["seq"].to_pylist()], pa.bool_())
-        removals = removals.filter(keep_removal)
+        removals = removals.filter(pc.invert(pc.is_in(removals["seq"], value_set=pa.array(dup_seqs, pa.int64()))))
     else:
         kept, dups = articles, tables.DUPLICATES.empty_table()
     removals = removals.drop_columns(["seq"])
@@ -763,15 +770,16 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     out["published"], out["duplicates"] = kept.num_rows, dups.num_rows
     out["removals_by_category"] = _counts(removals["category"])
     out["removals_by_rule"] = _counts(removals["rule"])
-    out["languages"] = sorted({v for v in kept["language"].to_pylist() if v})
+    out["languages"] = sorted(v for v in pc.unique(kept["language"]).to_pylist() if v)
+    del articles, removals, quarantine, kept, dups, table
+    pa.default_memory_pool().release_unused()
     return out
 
 
 def _counts(column: pa.ChunkedArray) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for v in column.to_pylist():
-        counts[v] = counts.get(v, 0) + 1
-    return counts
+    """How often each value occurs, counted in Arrow (no Python string per row)."""
+    counts = pc.value_counts(column).flatten() if len(column) else [pa.array([]), pa.array([])]
+    return dict(zip(counts[0].to_pylist(), counts[1].to_pylist()))
 
 
 def _write_pieces(table: pa.Table, version_tmp: Path, folder: str, index: int,
