@@ -22,6 +22,7 @@ _RUNS_OF_SPACES = re.compile(" {2,}")
 # C0/C1 controls other than newline (tabs became spaces above).
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _C0_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_C1_CONTROLS = re.compile("[\x80-\x9f]")
 
 
 def repair(text: str) -> str:
@@ -36,11 +37,20 @@ def repair(text: str) -> str:
     ('“Quoted”', '“Quoted”')
     >>> repair("“Quoted”")
     '“Quoted”'
+    >>> repair("\x8d\u00c2\x80"), repair(repair("\x8d\u00c2\x80"))
+    ('€', '€')
     """
     # Spaces and controls are normalised before ftfy too: ftfy reads "Â" + space as a mis-decoded
     # NBSP, so fixing only afterwards would leave text that a second repair changes again.
     # C1 controls stay for ftfy: they are how it recognises mojibake such as "â€\x9d" (”).
-    text = _normalise(ftfy.fix_text(_normalise(text, _C0_CONTROLS), _FTFY))
+    text = ftfy.fix_text(_normalise(text, _C0_CONTROLS), _FTFY)
+    for _ in range(2):
+        # C1 controls ftfy could not place are dropped, and that can join a new mojibake sequence
+        # ("\x8dÂ€" -> "Â€", which a second repair would turn into "€"): fix again until none is left.
+        if not _C1_CONTROLS.search(text):
+            break
+        text = ftfy.fix_text(_normalise(text), _FTFY)
+    text = _normalise(text)
     return "\n".join(_RUNS_OF_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
