@@ -7,13 +7,23 @@ The passes, in order:
 2. the rule table (`cleaner.rules`), first matching rule wins; rules marked `OUTSIDE` wait for 3;
 3. repetition: the long-then-short caption pair (two nearby lines sharing a long opening), a line
    that is the title followed by a caption (image alt text), exact repeats of an earlier line;
-4. the article's run of paragraphs: from the first to the last *paragraph-like* line (long enough,
-   ends like a sentence). Outside it, `OUTSIDE` rules may fire; short non-sentence lines before
-   it are page furniture; after it, once a footer has begun (a line a rule recognised as
-   navigation, ads, comments…), everything short is footer too;
+4. the story's place in the page (`_core`): every line gets a score from its shape
+   (`cleaner.shape`: words, sentence end, stop-word density in the page's language, capitals,
+   figures, list markers) and its label: prose counts for, menus and recognised boilerplate
+   against. Isolated sentences (teasers between headlines and dates) count less, unless they are
+   most of the page; runs of lines with figures (dates, results) count a little for. The story is
+   the densest stretch of lines (Kadane's maximum-sum run, as in Finn et al.'s Body Text
+   Extraction), plus any other stretch that weighs enough next to it; plain lines at a stretch's
+   edges and in gaps between stretches are taken in; a comment section after the story ends it.
+   Every line outside is `context.before_core` / `after_core` / `between_cores` /
+   `context.comments`; `OUTSIDE` rules fire there; short non-sentence lines before the first
+   paragraph are page furniture; after the last, once a footer has begun, everything is footer;
 5. the standfirst: the first line after the title becomes the subtitle when the page sets it off
    (a byline right after it, a dateline opening the next line, or a wider gap than the
    paragraphs use).
+
+Recall comes first: no rule of the context passes removes a sentence-shaped line inside the
+story's stretch for its look alone.
 
 Every decision carries a rule id from `cleaner.rules` (the table or `CONTEXT_RULES`).
 """
@@ -149,7 +159,7 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     # "… contributed to this report." credit) does not stretch that span, it may only end it.
     mask = document_language_mask([l.text for l in lines if l.n_words >= 8])
     shapes = [shape(l.text, mask) for l in lines]
-    segs, scores = _core(lines, labels, shapes, start, deferred)
+    segs, scores, barrier = _core(lines, labels, shapes, start, deferred)
     inside = [False] * len(lines)
     for lo, hi in segs:
         inside[lo:hi + 1] = [True] * (hi + 1 - lo)
@@ -176,7 +186,6 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     body = [i for i in range(start, len(lines))
             if inside[i] and labels[i] is None and lines[i].paragraph_like and i not in deferred]
     first, last = (body[0], body[-1]) if body else (len(lines), -1)
-    barrier = _comments_start(lines, labels, [_score(l, lab, sh, False) for l, lab, sh in zip(lines, labels, shapes)], start)
     for i in range(start, len(lines)):
         if labels[i] is None and i not in deferred and not inside[i]:
             labels[i] = (Label("comments", "context.comments") if i > barrier else
@@ -231,10 +240,6 @@ _INSIDE_CATEGORIES = frozenset({"caption", "credit", "title", "byline", "subtitl
 #: Lines carrying figures count for the story when at least this many follow each other.
 DATA_RUN_MIN = 3
 DATA_MAX_WORDS = 60
-#: A dip this deep below a stretch's best total ends the stretch.
-VALLEY = float("inf")
-#: A stretch scoring at least this much a line is story however small it is next to the densest.
-CORE_DENSITY = float("inf")
 #: A stretch of story text counts when it weighs at least this share of the densest stretch…
 CORE_SHARE = 0.3
 #: …and at least this many words: one stray sentence in a footer is not a story.
@@ -267,8 +272,7 @@ COMMENTS_AFTER = 60.0
 #: Isolated prose lines at most this many lines apart, at least `TEASER_CHAIN` of them, are teasers.
 TEASER_STEP = 3
 TEASER_CHAIN = 3
-#: Teaser lines count this much, when they are at most `TEASER_SHARE` of the page's prose.
-TEASER_WEIGHT = 0.25
+#: Isolated lines are discounted only when they are at most this share of the page's prose.
 TEASER_SHARE = 0.5
 #: A chain of isolated lines this short (median words) is teasers' summaries: they count nothing.
 TEASER_MAX_WORDS = 25
@@ -277,10 +281,10 @@ ISOLATED_WEIGHT = 0.25
 
 
 def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], start: int,
-          deferred: dict[int, Label]) -> tuple[list[tuple[int, int]], list[float]]:
+          deferred: dict[int, Label]) -> tuple[list[tuple[int, int]], list[float], int]:
     """The stretches of story text: runs of lines whose running score stays positive (Kadane's
     scan, as in Finn et al.'s Body Text Extraction), kept when they weigh enough next to the
-    densest one."""
+    densest one; with the line scores and where a comment section begins."""
     data = [labels[i] is None and shapes[i].data and not shapes[i].prose and 2 <= lines[i].n_words <= DATA_MAX_WORDS
             for i in range(len(lines))]
     in_run = [False] * len(lines)
@@ -316,10 +320,9 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
     # …unless they are most of the page's prose: then they are the article (a listicle, a story
     # of one paragraph between a header and a share bar).
     prose = sum(sc for sc in scores if sc > 0)
-    weight = TEASER_WEIGHT if sum(scores[k] for k in teasers) <= TEASER_SHARE * prose else ISOLATED_WEIGHT
     zero = sum(scores[k] for k in short) <= TEASER_SHARE * prose
     for k in set(teasers):
-        scores[k] *= weight
+        scores[k] *= ISOLATED_WEIGHT
     if zero:
         for k in short:
             scores[k] = 0.0
@@ -337,22 +340,12 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
             run += sc
         if run > peak:
             peak, peak_hi = run, i
-        elif peak - run > VALLEY:
-            # A deep valley (a menu, a block of links) closes the stretch even when more prose
-            # follows: the next stretch has to earn its place on its own.
-            segs.append((peak, run_lo, peak_hi))
-            run, peak, peak_hi = 0.0, 0.0, -1
     if peak > 0:
         segs.append((peak, run_lo, peak_hi))
     if not segs:
-        return [], scores
+        return [], scores, barrier
     best = max(p for p, _, _ in segs)
-    keep = []
-    for p, lo, hi in segs:
-        dense = p / (hi + 1 - lo) >= CORE_DENSITY
-        if p == best or p >= max(CORE_MIN, CORE_SHARE * best) or (dense and p >= CORE_MIN):
-            keep.append((lo, hi))
-    return keep, scores
+    return [(lo, hi) for p, lo, hi in segs if p == best or p >= max(CORE_MIN, CORE_SHARE * best)], scores, barrier
 
 
 #: What a repeated line weighs in the search for the story.
