@@ -1,19 +1,25 @@
 """An HTML page to an article: its metadata and the blocks of its main content.
 
 Metadata comes from what the page says about itself first (JSON-LD ``NewsArticle``, OpenGraph,
-``<meta>``), then from its markup (``<title>``, ``<h1>``, ``<html lang>``). The body is found by
-`cleaner.html_body` and returned as blocks, each with the boilerplate category its markup gave it
-(a ``<figcaption>``, a share bar...), so the line classifier sees HTML and text input alike.
+``<meta>``), then from its markup (``<title>``, ``<h1>``, ``<html lang>``, byline elements), then
+from well-kept libraries: htmldate for a publication date the structured data does not give, the
+`stop-words` lists for a language the page does not declare. Headlines lose the site name they
+carry (``Headline | Site``); author fields lose roles, credentials and outlet names.
 
-Parsing never fetches or resolves anything: no network, no external entities, no DTD loading.
+The body is found by `cleaner.html_body` and returned as blocks, each with the boilerplate
+category its markup gave it (a ``<figcaption>``, a share bar...), so the line classifier sees HTML
+and text input alike.
+
+Parsing never fetches or resolves anything: no network, no external entities, no DTD loading;
+htmldate is handed a parsed tree, never a string it could take for a URL.
 """
 from __future__ import annotations
 
 import html as _html
 import json
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree

@@ -7,8 +7,13 @@ overflow the stack):
    boundaries and at ``<br>``; each segment remembers the element that owns it, how much of it is
    link text, and which boilerplate markers (`html_rules`) sit above it.
 2. `choose_region` scores the elements that hold sentence-shaped, link-poor paragraphs
-   (readability's scoring, spread over five ancestor levels) and takes the best one with the
-   siblings that score close to it, so an article split by an ad slot is taken whole.
+   (readability's scoring, spread over five ancestor levels), climbs from the best one as
+   readability.js does (several high scorers under one ancestor, a parent scoring higher, an only
+   child), then to a part that has a same-class sibling holding prose (a story cut into
+   ``story-body`` parts or a card per paragraph), and takes it with the siblings that score close
+   to it or are paragraphs themselves, so an article split by an ad slot is taken whole. Table
+   rows are one block each (their cells joined), list items count half (a gallery's legends and
+   a teaser list are sentences too).
 3. `label` keeps every segment of that region in order and says which ones the markup itself calls
    boilerplate (a ``<figcaption>``, a share bar, a link list, the headline repeated).
 

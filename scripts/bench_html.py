@@ -10,7 +10,8 @@ subprocess for every system on both page sets:
 
 Metric: the benchmark's own, 4-gram shingle precision and recall per page, averaged, F1 of the means.
 Speed is pages/s as the scorer times it, in the same run for every system; the project's figure
-includes starting the `cleaner` command (imports and all). Then, for this project, how often each
+includes starting the `cleaner` command (imports and all, and its pool of worker processes, one
+per core by default); `project-w1` is the same command with `--workers 1`. Then, for this project, how often each
 metadata field was filled on each set (from one more `cleaner clean` over the same pages).
 
     python scripts/bench_html.py                               # everything (~1-2 minutes)
@@ -38,9 +39,12 @@ _LINE = re.compile(r"F1=(?P<f1>[\d.]+) P=(?P<p>[\d.]+) R=(?P<r>[\d.]+) pages=(?P
 
 
 def run_scorer(shared: Path, bench: str, system: str) -> dict | None:
-    cmd = [sys.executable, str(shared / "bench" / "htmlbench.py"), str(shared / "benchmarks" / bench), system]
+    peer = "project" if system.startswith("project") else system
+    cmd = [sys.executable, str(shared / "bench" / "htmlbench.py"), str(shared / "benchmarks" / bench), peer]
     if system == "project":
         cmd += ["--project-cmd", PROJECT_CMD]
+    elif system == "project-w1":  # one process, no worker pool: what a small input costs on a busy machine
+        cmd += ["--project-cmd", PROJECT_CMD + " --workers 1"]
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     m = _LINE.search(r.stdout)
     if not m:
@@ -68,7 +72,7 @@ def metadata_found(shared: Path, bench: str) -> tuple[int, dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--systems", nargs="+", default=["project", *PEERS])
+    ap.add_argument("--systems", nargs="+", default=["project", "project-w1", *PEERS])
     ap.add_argument("--sets", nargs="+", default=list(SETS))
     args = ap.parse_args()
 
