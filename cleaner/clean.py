@@ -115,8 +115,12 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
     # A page's title comes from its metadata or its <h1>; a page with neither has no title line,
     # and its first block is the story's, not a title to take out.
     labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre)
-    labels = [None if lab is not None and p is None and _position_guess(lab.rule) else lab
-              for lab, p in zip(labels, pre)]
+    # The markup chose the region, so position guesses are the text path's business. A page with no
+    # region (no sentence-shaped paragraph at all: a two-line brief) keeps the lines that read as
+    # sentences, whatever their position.
+    labels = [None if lab is not None and p is None and _position_guess(lab.rule)
+              and (not doc.whole_page or (line.n_words >= 2 and _SENTENCE.search(line.text))) else lab
+              for lab, p, line in zip(labels, pre, lines)]
     if not article.authors:  # the story's own byline blocks first, then those around it (a header's)
         bylines = [l.text for l, lab in zip(lines, labels) if lab is not None and lab.rule == "html.byline"]
         article.authors = clean_authors(_byline_names(bylines + [t for t in doc.bylines if t not in bylines]),
@@ -165,6 +169,9 @@ _BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "prz
 #: paragraphs, a repeat of an earlier line). In a page the markup has already chosen the story's
 #: region, and a repeated short line there is structure (a recipe's "Eat every 2-3 hours"), so
 #: these guesses are not applied to HTML blocks; rules that recognise a line's content still are.
+_SENTENCE = re.compile(r"[.!?。！？][\"'”’»)]*$")
+
+
 def _position_guess(rule: str) -> bool:
     return rule.startswith("context.") or rule == "duplicate.paragraph"
 

@@ -62,6 +62,7 @@ class HtmlDocument:
     language: str | None = None
     blocks: list[Block] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)   # texts the markup calls a byline, anywhere in the page
+    whole_page: bool = False  # no story region found: the blocks are the whole page's
 
 
 class PageTooDeep(ValueError):
@@ -133,7 +134,10 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
                 s.category, s.rule = "boilerplate", "html.boilerplate_line"
     doc.bylines = [s.text for s in segs if s.rule == "html.byline"][:8]
     region = B.choose_region(segs)
-    for s in B.in_region(segs, region) if region else []:
+    # No sentence-shaped paragraph anywhere (a two-line brief, a page of short lines): there is
+    # no region to choose, so every block goes to the line classifier, as text input would.
+    doc.whole_page = not region
+    for s in B.in_region(segs, region) if region else segs:
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links, _standfirst(s.owner)))
     if doc.language is None:

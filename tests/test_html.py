@@ -286,3 +286,11 @@ def test_language_is_guessed_when_the_page_does_not_declare_one(body, lang):
 def test_declared_language_wins_over_the_guess():
     a = clean(page(f"<article><p>{P1}</p><p>{P2}</p></article>").replace("lang='en'", "lang='fr-CA'"))
     assert a.language == "fr"
+
+
+def test_a_brief_with_no_long_paragraph_keeps_its_sentences():
+    """No sentence-shaped paragraph of 40 characters anywhere: there is no region to choose, and the
+    short sentences are still the story (the menu around them is not)."""
+    a = clean("<html><head><title>Fire</title></head><body><ul><li><a href='/'>Home</a></li>"
+              "<li><a href='/n'>News</a></li></ul><h1>Fire</h1><p>Fire at the docks.</p><p>Two hurt.</p></body></html>")
+    assert a.text == "Fire at the docks.\n\nTwo hurt."
