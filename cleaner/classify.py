@@ -34,7 +34,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 
-from cleaner.rules import ANYWHERE, may_match, rules_for
+from cleaner.rules import ANYWHERE, may_match, phrase_key, rules_for
 from cleaner.shape import Shape, cjk_share, document_language_mask, shape
 
 # Categories that, once seen after the last paragraph, mean the page footer has begun.
@@ -143,8 +143,9 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
             labels[i] = Label("title", "meta.title_repeat")
             continue
         lower = line.text.lower()
-        for rule in (rules_for(line.n_words) if may_match(line.text, lower) else ()):
-            if rule.matches(line.text, line.n_words, lower):
+        key = phrase_key(line.text) if len(line.text) < 80 else ""
+        for rule in (rules_for(line.n_words) if may_match(line.text, lower, key) else ()):
+            if rule.matches(line.text, line.n_words, lower, key):
                 if rule.where == ANYWHERE:
                     labels[i] = Label(rule.category, rule.id)
                 else:

@@ -44,7 +44,7 @@ class Rule:
     def regex(self) -> re.Pattern:
         return re.compile(self.pattern, re.IGNORECASE)
 
-    def matches(self, line: str, n_words: int | None = None, lower: str | None = None) -> bool:
+    def matches(self, line: str, n_words: int | None = None, lower: str | None = None, key: str | None = None) -> bool:
         """Whether the line is this rule's kind of boilerplate (the `where` guard is the caller's).
 
         `needs` is checked first: a pattern that can only match a line holding "cookie" is not run
@@ -57,7 +57,7 @@ class Rule:
             if (n_words if n_words is not None else len(line.split())) > self.max_words:
                 return False
         if self.phrases:
-            return phrase_key(line) in self.phrases
+            return (key if key is not None else phrase_key(line)) in self.phrases
         if self.needs:
             low = lower if lower is not None else line.lower()
             if not any(n in low for n in self.needs):
@@ -363,14 +363,15 @@ _NEEDS = re.compile("|".join(re.escape(n) for n in sorted({n for r in RULES for 
 _PHRASES = frozenset().union(*(r.phrases for r in RULES))
 
 
-def may_match(line: str, lower: str) -> bool:
-    """A fast test that is true whenever some rule matches `line` (`lower` is `line.lower()`).
+def may_match(line: str, lower: str, key: str | None = None) -> bool:
+    """A fast test that is true whenever some rule matches `line` (`lower` is `line.lower()`, `key`
+    its `phrase_key`, or "" for a line too long to be a phrase).
 
     >>> may_match("Related Articles", "related articles"), may_match("The talks went on.", "the talks went on.")
     (True, False)
     """
     return (_GATE.match(line) is not None or _NEEDS.search(lower) is not None
-            or (len(line) < 80 and phrase_key(line) in _PHRASES))
+            or (len(line) < 80 and (key if key is not None else phrase_key(line)) in _PHRASES))
 
 
 def rules_for(n_words: int) -> tuple[Rule, ...]:
