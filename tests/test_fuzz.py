@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.clean import clean_article
+from cleaner.executors import InlineExecutor
 from cleaner.pipeline import build
 from cleaner.publish import verify
 from cleaner.read import CHECKS, read_file
@@ -183,7 +184,7 @@ def test_a_build_over_fuzzed_files_balances_its_counts_and_verifies(tmp_path, ba
     folder.mkdir()
     for i, (name, data) in enumerate(batch):
         (folder / f"{i:02d}-{name}").write_bytes(data)
-    version, tally = build([folder], out, "fuzz", "v1")
+    version, tally = build([folder], out, "fuzz", "v1", executor=InlineExecutor())
     counts = json.loads((version / "manifest.json").read_text(encoding="utf-8"))["counts"]
     assert counts["balanced"] and counts["inputs"] >= len(batch)
     assert verify(version) == []
