@@ -111,8 +111,13 @@ def _common_prefix(a: str, b: str) -> int:
 
 
 def classify(lines: list[Line], *, title: str | None = None, title_is_first_line: bool = True,
-             pre: list[Label | None] | None = None) -> list[Label | None]:
+             pre: list[Label | None] | None = None, common: frozenset[str] = frozenset()) -> list[Label | None]:
     """Label each line; `None` means the line is body.
+
+    `common` holds normalised lines that recur across many documents of the same site
+    (`cleaner.crossdoc.LineCounts.common`): they weigh against the story like recognised
+    boilerplate, and outside the story they are labelled `context.crossdoc`. Inside the story's
+    stretch a recurring line that reads as prose stays (recall first).
 
     `title` is the record's own title when it has one; otherwise, with `title_is_first_line`, the
     first line is the title (the convention of scraped .txt files). `pre` carries labels already
@@ -160,7 +165,8 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     # "… contributed to this report." credit) does not stretch that span, it may only end it.
     mask = document_language_mask([l.text for l in lines if l.n_words >= 8])
     shapes = [shape(l.text, mask) for l in lines]
-    segs, scores, barrier = _core(lines, labels, shapes, start, deferred)
+    recurring = [bool(common) and normed[i] in common for i in range(len(lines))]
+    segs, scores, barrier = _core(lines, labels, shapes, start, deferred, recurring)
     inside = [False] * len(lines)
     for lo, hi in segs:
         inside[lo:hi + 1] = [True] * (hi + 1 - lo)
@@ -190,6 +196,7 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     for i in range(start, len(lines)):
         if labels[i] is None and i not in deferred and not inside[i]:
             labels[i] = (Label("comments", "context.comments") if i > barrier else
+                         Label("boilerplate", "context.crossdoc") if recurring[i] else
                          Label("navigation", "context.before_core" if i < first else
                                "context.after_core" if i > last else "context.between_cores"))
     for i, lab in deferred.items():
@@ -264,6 +271,8 @@ def _comments_start(lines: list[Line], labels: list[Label | None], scores: list[
 _COMMENT_HEADS = frozenset({"comments.count", "comments.label", "comments.author_dated"})
 # A bare "Comments" is as often a button next to the share bar as the section's heading.
 _BARE_COMMENT_LINKS = frozenset({"comments", "comment", "discussion", "show comments", "load comments"})
+#: What a line recurring across many pages of the site weighs (as much as recognised boilerplate).
+RECURRING_SCORE = -6.0
 #: Lines scoring above this next to a stretch of story are taken in with it.
 EDGE_MIN = -1.5
 #: A gap between two stretches of story is kept when its plain lines score above this on average.
@@ -282,7 +291,7 @@ ISOLATED_WEIGHT = 0.25
 
 
 def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], start: int,
-          deferred: dict[int, Label]) -> tuple[list[tuple[int, int]], list[float], int]:
+          deferred: dict[int, Label], recurring: list[bool] | None = None) -> tuple[list[tuple[int, int]], list[float], int]:
     """The stretches of story text: runs of lines whose running score stays positive (Kadane's
     scan, as in Finn et al.'s Body Text Extraction), kept when they weigh enough next to the
     densest one; with the line scores and where a comment section begins."""
@@ -298,6 +307,10 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
             in_run[i:j] = [True] * (j - i)
         i = j + 1
     scores = [_score(lines[i], labels[i], shapes[i], i in deferred, in_run[i]) for i in range(len(lines))]
+    if recurring:
+        for i in range(len(lines)):
+            if recurring[i] and labels[i] is None:
+                scores[i] = RECURRING_SCORE  # the site's furniture, seen on many of its pages
     # A teaser: one sentence between a headline and a time or a count ("32M ago"), again and again.
     # Story paragraphs come in runs; a prose line between two non-prose lines is "isolated". It
     # counts less when its neighbours are clearly furniture, or when isolated lines follow each

@@ -403,6 +403,7 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "context.head": ("navigation", "a short, non-sentence line before the first paragraph"),
     "context.before_core": ("navigation", "a line before the densest stretch of story text (page header, menus)"),
     "context.after_core": ("navigation", "a line after the last stretch of story text (page footer, link lists)"),
+    "context.crossdoc": ("boilerplate", "a line outside the story that recurs across many documents of the same site (cleaner.crossdoc)"),
     "context.comments": ("comments", "a line after a comment section's heading, once the story has begun"),
     "context.between_cores": ("navigation", "a line between two stretches of story text that outweighs neither"),
 }

@@ -158,3 +158,37 @@ def test_a_listicle_of_short_items_is_kept_when_it_is_the_page():
     a = _clean(_page("Site", MENU, "Four ways to get around the closed bridge", items, MENU))
     for t in tips:
         assert t in a.text
+
+
+def test_lines_recurring_across_a_sites_pages_are_furniture_outside_the_story():
+    """Cross-document frequency: what every page of a site repeats is its furniture."""
+    from cleaner.crossdoc import LineCounts
+
+    footer = ("The Daily Bridge is an independent newspaper founded in 1901 and published every "
+              "weekday morning by the Bridge Media Group in the city centre.")
+    stories = [[P1, P2], [P3, P4], [P2 + " More.", P4 + " More."]]
+    counts = LineCounts(min_docs=3, min_share=0.5)
+    pages = [_page("Site", MENU, *story, footer, "Back to top") for story in stories]
+    for page in pages:
+        counts.add("bridge.example", page.split("\n"))
+    common = counts.common("bridge.example")
+    assert any("independent newspaper" in c for c in common)
+    lines = segment(pages[0])
+    labels = classify(lines, common=common)
+    kept = [l.text for l, lab in zip(lines, labels) if lab is None]
+    assert kept == [P1, P2]
+    assert any(lab is not None and lab.rule == "context.crossdoc" for lab in labels)
+    # Without the counts the footer paragraph reads as prose and stays: the signal is what removes it.
+    assert footer in [l.text for l, lab in zip(lines, classify(lines)) if lab is None]
+
+
+def test_a_recurring_sentence_inside_the_story_stays():
+    """Recall first: a story line that happens to recur on other pages is not removed for it."""
+    from cleaner.crossdoc import LineCounts
+
+    counts = LineCounts(min_docs=3, min_share=0.5)
+    for _ in range(3):
+        counts.add("bridge.example", ["He did not reply."])
+    lines = segment(_page("Site", MENU, P1, "He did not reply.", P2, MENU))
+    kept = [l.text for l, lab in zip(lines, classify(lines, common=counts.common("bridge.example"))) if lab is None]
+    assert kept == [P1, "He did not reply.", P2]
