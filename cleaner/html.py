@@ -138,6 +138,8 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     # no region to choose, so every block goes to the line classifier, as text input would.
     doc.whole_page = not region
     for s in B.in_region(segs, region) if region else segs:
+        if s.category is None and B.shouted_link(s):
+            s.category, s.rule = "related", "html.shouted_link"
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links, _standfirst(s.owner)))
     if doc.language is None:

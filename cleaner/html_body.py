@@ -480,6 +480,21 @@ def _has_block_child(el) -> bool:
     return any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
 
 
+def shouted_link(s: Segment) -> bool:
+    """A block that is one link in capitals ("SEAN SPICER ELIMINATED FROM 'DANCING WITH THE
+    STARS'"): the way many sites drop a related story into the middle of another.
+
+    >>> shouted_link(Segment("SEAN SPICER ELIMINATED FROM THE SHOW", None, 36, ()))
+    True
+    >>> shouted_link(Segment("Sean Spicer was eliminated from the show", None, 40, ()))
+    False
+    """
+    if s.links < 0.95 * len(s.text) or len(s.text.split()) < 3:
+        return False
+    letters = [c for c in s.text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def in_region(segs: list[Segment], region: list) -> list[Segment]:
     """The segments under the region's elements, in document order."""
     inside = set(region)

@@ -294,3 +294,13 @@ def test_a_brief_with_no_long_paragraph_keeps_its_sentences():
     a = clean("<html><head><title>Fire</title></head><body><ul><li><a href='/'>Home</a></li>"
               "<li><a href='/n'>News</a></li></ul><h1>Fire</h1><p>Fire at the docks.</p><p>Two hurt.</p></body></html>")
     assert a.text == "Fire at the docks.\n\nTwo hurt."
+
+
+def test_a_related_story_dropped_in_as_a_link_in_capitals_is_a_related_removal():
+    a = clean(article_html(f"<p>{P1}</p><p>{P2}</p><p><strong><a href='/x'>FERRY OPERATOR FINED OVER LATE SAILINGS"
+                           f"</a></strong></p><p>{P3}</p><p>{P4}</p><p>The <a href='/y'>HARBOUR BOARD</a> meets again in May, "
+                           "when it will also discuss the car park, its chair said.</p>"))
+    assert_story_kept(a)
+    assert "FERRY OPERATOR FINED" not in a.text
+    assert "HARBOUR BOARD meets again" in a.text  # a link in capitals inside a sentence stays
+    assert any("FERRY OPERATOR FINED" in t for t in removed(a, "related"))
