@@ -116,7 +116,29 @@ def run(
     except OSError as exc:
         raise _fail(f"cannot write to {out_dir}: {exc}") from None
     _summary(path, tally)
+    _quarantine_messages(path)
     raise typer.Exit(EXIT_OK if tally.ledger.quarantined == 0 else EXIT_RECORDS)
+
+
+QUARANTINE_SHOWN = 20
+
+
+def _quarantine_messages(version: Path, limit: int = QUARANTINE_SHOWN) -> None:
+    """One line per quarantined record on stderr, `file:record: reason; reason` (the first `limit`),
+    read back from the published quarantine config, so a person sees what to fix without loading it."""
+    import pyarrow.parquet as pq
+
+    shown = total = 0
+    for shard in sorted((version / "quarantine").glob("*.parquet")):
+        table = pq.read_table(shard, columns=["source_path", "source_index", "reasons"])
+        total += table.num_rows
+        for row in table.slice(0, max(0, limit - shown)).to_pylist():
+            err.print(f"{row['source_path']}:{row['source_index']}: {'; '.join(row['reasons'])}",
+                      markup=False, highlight=False, soft_wrap=True)
+            shown += 1
+    if total > shown:
+        err.print(f"... and {total - shown:,} more quarantined records in {version / 'quarantine'}",
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 def _summary(path: Path, tally) -> None:

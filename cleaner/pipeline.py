@@ -63,8 +63,12 @@ def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfi
         try:
             yield clean_article(rec, config)
         except (ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, AttributeError) as exc:
-            yield Quarantined(source=rec.source, stage="clean", checks=["clean.error"],
-                              reasons=[f"the cleaner failed: {type(exc).__name__}: {exc}"], raw=rec.raw, id=rec.id)
+            # An input the cleaner refuses on purpose names its own check (html.PageTooDeep); any
+            # other exception is a cleaner bug, reported as such with the record kept.
+            check = getattr(exc, "check", None)
+            reason = str(exc) if check else f"the cleaner failed: {type(exc).__name__}: {exc}"
+            yield Quarantined(source=rec.source, stage="clean", checks=[check or "clean.error"],
+                              reasons=[reason], raw=rec.raw, id=rec.id)
 
 
 def validate_records(items: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,

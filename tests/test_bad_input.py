@@ -345,7 +345,8 @@ def test_html_of_scripts_only(nasty):
 
 def test_html_nested_100000_levels_is_quarantined_not_published_without_its_story(big):
     run, _ = big
-    rows = _quarantined(run, "deep.html", {1: (["clean.error"], "HTML nested too deeply")}, inputs=1)
+    rows = _quarantined(run, "deep.html", {1: (["clean.html_too_deep"], "HTML nested too deeply at line 1")}, inputs=1)
+    assert rows.iloc[0]["stage"] == "clean"
     assert rows.iloc[0]["raw"].count("<div>") == 100_000
 
 
@@ -402,6 +403,19 @@ def test_run_on_nasty_input_exits_1_not_2_and_publishes(tmp_path):
     result = runner.invoke(app, ["run", str(folder), "--out", str(tmp_path / "out"), "--name", "n"])
     assert result.exit_code == 1, result.output
     assert verify(tmp_path / "out" / "n" / "v1") == []
+
+
+def test_run_prints_one_message_per_quarantined_record_naming_file_record_and_problem(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("empty.txt", "not_an_object.jsonl", "malformed_line.jsonl"):
+        shutil.copyfile(NASTY / name, folder / name)
+    result = runner.invoke(app, ["run", str(folder), "--out", str(tmp_path / "out"), "--name", "n"])
+    assert result.exit_code == 1, result.output
+    for message in (f"{folder / 'empty.txt'}:1: empty file",
+                    f"{folder / 'not_an_object.jsonl'}:3: record is a string, not an object",
+                    f"{folder / 'malformed_line.jsonl'}:2: invalid JSON: Unterminated string"):
+        assert message in result.output, result.output
 
 
 def test_missing_input_path_exits_2_naming_it(tmp_path):
