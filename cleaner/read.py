@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,6 +154,12 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG) -> Iterator[Ar
     path = Path(path)
     fmt = _format_of(path.name)
     try:
+        kind = _not_a_regular_file(path)
+        if kind:
+            # A FIFO would block the run, a device such as /dev/zero would never end.
+            source = Source(str(path), "", 1, fmt or "unknown")
+            yield _quarantine(source, "read.unreadable", f"not a regular file ({kind})", "", config)
+            return
         sha = _sha256_file(path)
     except OSError as error:
         source = Source(str(path), "", 1, fmt or "unknown")
@@ -221,6 +228,22 @@ def _is_gzip(path: Path) -> bool:
 def _open(path: Path):
     """A binary stream of the file's content, inflated on the fly for .gz."""
     return gzip.open(path, "rb") if _is_gzip(path) else open(path, "rb")
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """What `path` (symlinks followed) is when it is not a regular file, else None.
+
+    >>> _not_a_regular_file(Path("/dev/null")), _not_a_regular_file(Path(__file__))
+    ('a character device', None)
+    """
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def _sha256_file(path: Path) -> str:

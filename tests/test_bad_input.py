@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import threading
 from dataclasses import dataclass
@@ -391,6 +393,30 @@ def test_big_inputs_run_goes_on_and_counts_add_up(big):
     assert c["balanced"] and c["inputs"] == len(run.data) + len(run.quarantine) + len(run.duplicates)
     assert "good.txt" in {Path(p).name for p in run.data["source_path"]}
     assert verify(run.version) == []
+
+
+# --- files that are not files -------------------------------------------------------------------------
+
+def test_fifo_device_and_broken_links_with_text_names_are_quarantined_without_blocking(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo.jsonl")                       # opening it would wait for a writer forever
+    (folder / "zero.txt").symlink_to("/dev/zero")          # reading it would never end
+    (folder / "dangling.html").symlink_to(folder / "gone.html")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    shutil.copyfile(GOOD, folder / "good.txt")
+    previous = signal.signal(signal.SIGALRM, lambda *_: pytest.fail("reading blocked"))
+    signal.alarm(60)
+    try:
+        run = _publish(folder, tmp_path / "out")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    _quarantined(run, "fifo.jsonl", {1: (["read.unreadable"], "not a regular file (a FIFO)")}, inputs=1)
+    _quarantined(run, "zero.txt", {1: (["read.unreadable"], "not a regular file (a character device)")}, inputs=1)
+    _quarantined(run, "dangling.html", {1: (["read.unreadable"], "No such file or directory")}, inputs=1)
+    _quarantined(run, "loop.txt", {1: (["read.unreadable"], "Too many levels of symbolic links")}, inputs=1)
+    assert run.counts["balanced"] and run.counts["published"] == 1
 
 
 # --- exit codes: 1 for bad records, 2 only for unusable arguments ----------------------------------------
