@@ -428,7 +428,9 @@ def _date_from_page(raw: str, url: str | None) -> str | None:
     try:
         data = _XML_DECL.sub("", raw, count=1).encode("utf-8", "replace")
         tree = lxml.html.fromstring(data, parser=lxml.html.HTMLParser(**_PARSER_OPTIONS))
-        found = find_date(tree, extensive_search=False, original_date=True, url=url)
+        # A fixed latest date rather than htmldate's default (today), so the same page gives the
+        # same date whenever it is cleaned: a published version must rebuild byte for byte.
+        found = find_date(tree, extensive_search=False, original_date=True, url=url, max_date="2099-12-31")
     except Exception:  # a date library must never stop a page from being cleaned
         return None
     return _iso_day(found) if found else None
