@@ -96,6 +96,30 @@ ACCENTED = {
                             "plans a small celebration with free crêpes and a brass band on Sunday."),
 }
 
+#: JSON-lines records with accents, for the JSONL encoding fixtures.
+ACCENTED_RECORDS = {
+    "mixed_encodings.jsonl": [
+        {"id": "enc-1", "title": "Müller's bakery reopens after the flood",
+         "text": "The bakery on Brückenstraße, run by the Müller family for three generations, reopened on "
+                 "Friday after the spring flood ruined its ovens; the first loaves of Roggenbrot sold out "
+                 "before nine, and neighbours brought flowers for the counter."},
+        {"id": "enc-2", "title": "Fête de la musique fills the old port",
+         "text": "Thousands danced on the quays of the old port for the fête de la musique, where Amélie "
+                 "Durand's brass quintet played until dawn and the café terraces stayed open long after "
+                 "the last ferry had left for the islands."},
+    ],
+    "utf16.jsonl": [
+        {"id": "u16-1", "title": "Ferry timetable changes on the Øresund route",
+         "text": "From Monday the ferries between Helsingør and Helsingborg will sail every twenty minutes "
+                 "instead of every quarter hour, the operator said, citing a shortage of crews and the "
+                 "repair of one of its four ships in Ålborg."},
+        {"id": "u16-2", "title": "Mountain hut on the Großglockner trail rebuilt",
+         "text": "Volunteers from the alpine club finished rebuilding the hut below the Großglockner "
+                 "summit, which an avalanche destroyed two winters ago; it sleeps twenty hikers and has a "
+                 "solar-powered kitchen and a radio for emergencies."},
+    ],
+}
+
 
 def _story(i: int) -> tuple[str, str]:
     """Title and body of `STORIES[i]`, with the body's paragraphs joined by a blank line."""
@@ -135,6 +159,11 @@ SMALL: dict[str, bytes] = {
     "latin1.txt": _accented("latin1.txt", "latin-1"),
     "mixed_encodings.txt": (ACCENTED["mixed_encodings.txt"][0] + "\n\n").encode("utf-8")
     + (ACCENTED["mixed_encodings.txt"][1] + "\n").encode("cp1252"),
+    # JSON lines: one line UTF-8, the next cp1252; a whole file in UTF-16 with a BOM
+    "mixed_encodings.jsonl": (json.dumps(ACCENTED_RECORDS["mixed_encodings.jsonl"][0], ensure_ascii=False) + "\n").encode()
+    + (json.dumps(ACCENTED_RECORDS["mixed_encodings.jsonl"][1], ensure_ascii=False) + "\n").encode("cp1252"),
+    "utf16.jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                           for r in ACCENTED_RECORDS["utf16.jsonl"]).encode("utf-16"),
     # broken containers and binaries with text names
     "truncated.txt.gz": gzip.compress(STORY.encode() * 20, mtime=0)[:200],
     "corrupt.jsonl.gz": b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(40, 240)) * 3,

@@ -233,6 +233,22 @@ def test_mixed_encodings_in_one_file(nasty):
     _accented(nasty, "mixed_encodings.txt", "utf-8+cp1252")
 
 
+def _accented_records(run: Run, name: str, encodings: list[str]) -> None:
+    _quarantined(run, name, {}, inputs=len(encodings))
+    rows = run.published(name)
+    expected = make_nasty.ACCENTED_RECORDS[name]
+    assert [(r.id, r.title, r.text) for r in rows.itertuples()] == [(e["id"], e["title"], e["text"]) for e in expected]
+    assert [json.loads(r.extra).get("encoding", "utf-8") for r in rows.itertuples()] == encodings
+
+
+def test_jsonl_with_lines_in_different_encodings_decodes_each_line(nasty):
+    _accented_records(nasty, "mixed_encodings.jsonl", ["utf-8", "cp1252"])
+
+
+def test_jsonl_in_utf16_with_bom_is_streamed(nasty):
+    _accented_records(nasty, "utf16.jsonl", ["utf-16", "utf-16"])
+
+
 # --- broken containers and binaries with text names ---------------------------------------------------
 
 def test_truncated_gzip(nasty):
