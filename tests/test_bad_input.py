@@ -494,3 +494,15 @@ def test_names_and_versions_that_could_leave_the_output_folder_exit_2_and_write_
     assert result.exit_code == 2, result.output
     assert "not allowed" in result.output
     assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("gap", [b"\n\n", b"  \n\t\n\r\n", b"\n" * 1_500_000 + b"   \n" * 300_000])
+def test_jsonl_line_numbers_count_blank_lines_even_across_read_chunks(tmp_path, gap):
+    from cleaner.read import read_file
+
+    path = tmp_path / "gaps.jsonl"
+    path.write_bytes(b'{"text": "a"}\n' + gap + b"{oops\n" + gap + b'"late"\n')
+    records = list(read_file(path))
+    first_bad = 2 + gap.count(b"\n")
+    assert [(r.source.index, type(r).__name__) for r in records] == [
+        (1, "Article"), (first_bad, "Quarantined"), (first_bad + 1 + gap.count(b"\n"), "Quarantined")]
