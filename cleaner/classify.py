@@ -166,6 +166,8 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     mask = document_language_mask([l.text for l in lines if l.n_words >= 8])
     shapes = [shape(l.text, mask) for l in lines]
     recurring = [bool(common) and normed[i] in common for i in range(len(lines))]
+    # When no stretch reads as story at all (a page of fragments), context decides nothing: the
+    # rules' labels stand and the rest stays (recall first; cleaning the result again is a no-op).
     segs, scores, barrier = _core(lines, labels, shapes, start, deferred, recurring)
     inside = [False] * len(lines)
     for lo, hi in segs:
@@ -194,7 +196,7 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
             if inside[i] and labels[i] is None and lines[i].paragraph_like and i not in deferred]
     first, last = (body[0], body[-1]) if body else (len(lines), -1)
     for i in range(start, len(lines)):
-        if labels[i] is None and i not in deferred and not inside[i]:
+        if labels[i] is None and i not in deferred and not inside[i] and segs:
             labels[i] = (Label("comments", "context.comments") if i > barrier else
                          Label("boilerplate", "context.crossdoc") if recurring[i] else
                          Label("navigation", "context.before_core" if i < first else

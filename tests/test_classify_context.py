@@ -192,3 +192,14 @@ def test_a_recurring_sentence_inside_the_story_stays():
     lines = segment(_page("Site", MENU, P1, "He did not reply.", P2, MENU))
     kept = [l.text for l, lab in zip(lines, classify(lines, common=counts.common("bridge.example"))) if lab is None]
     assert kept == [P1, "He did not reply.", P2]
+
+
+def test_a_page_with_no_story_shaped_stretch_keeps_its_lines_and_cleans_idempotently():
+    """When nothing reads as story, context removes nothing (the rules still do), so cleaning the
+    result again changes nothing."""
+    lines = ["Opening times for the museum: from 9:00 in the morning to 17:00",
+             "Tickets for adults 12 euros, for children under twelve 6 euros"]
+    once = _clean(_page("Title", *lines, "Share on Facebook"))
+    assert once.text.split("\n\n") == lines
+    again = clean_article(Article(id="t", source=Source("t.txt", "0" * 64), raw=once.text, title=once.title))
+    assert again.text == once.text
