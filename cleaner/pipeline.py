@@ -43,7 +43,7 @@ from cleaner import dedup
 from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries
 from cleaner.executors import InlineExecutor, LocalExecutor
 from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, check_name, publish_shard,
-                             staged_entries, staged_summary)
+                             staged_entries, staged_path, staged_summary)
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Quarantined
 from cleaner.rules import RULES_VERSION
@@ -117,7 +117,22 @@ def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG,
     repeats are found here, streaming, as without one.
     """
     deduper = ExactDeduper()
-    return dedup_records(checked_records(paths, config, executor), deduper)
+    return dedup_records(unique_ids(checked_records(paths, config, executor)), deduper)
+
+
+def unique_ids(items: Iterable[Article | Quarantined]) -> Iterator[Article | Quarantined]:
+    """Quarantine an article whose id an earlier article of the run already has (`id_unique` run-wide,
+    as `id_clashes` does for `build`); the contract alone sees one validation batch at a time.
+    The same id on the same body is a repeat of the article, left for dedup to report."""
+    seen: dict[str, str] = {}  # id -> body key of the article that has it
+    for item in items:
+        if isinstance(item, Article):
+            key = dedup.body_key(item.text)
+            if seen.setdefault(item.id, key) != key:
+                item = Quarantined(source=item.source, stage="validate", checks=["id_unique"],
+                                   reasons=[f"the id {item.id!r} is used by an earlier article of the build"],
+                                   raw=item.raw, id=item.id)
+        yield item
 
 
 def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None,
@@ -280,14 +295,35 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
 
 # --- dedup: decide on the driver from the staged entries ---------------------------------------------
 
+def id_clashes(work: Path, shards: list[InputShard]) -> dict[int, dict[int, str]]:
+    """Articles whose id an earlier staged article already has: `{shard: {seq: id}}`.
+
+    The contract checks `id_unique` within one validation batch; this is the same check over the
+    whole build, so the outcome does not depend on where batch or shard boundaries fall. The first
+    article with an id (in input order) keeps it; the same id on the same body is a repeat of that
+    article, left for dedup to report.
+    """
+    first: dict[str, str] = {}  # id -> exact key of the article that has it
+    out: dict[int, dict[int, str]] = {}
+    for shard in shards:
+        t = staged_entries(work, shard.index)
+        for seq, id_, key in zip(t["seq"].to_pylist(), t["id"].to_pylist(), t["exact_key"].to_pylist()):
+            if first.setdefault(id_, key) != key:
+                out.setdefault(shard.index, {})[seq] = id_
+    return out
+
+
 def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig = DEFAULT_CONFIG,
-                     parent: Iterable[DedupEntry] = ()) -> dict[int, dict[int, tuple[str, float, str]]]:
+                     parent: Iterable[DedupEntry] = (), skip: dict[int, dict[int, str]] | None = None
+                     ) -> dict[int, dict[int, tuple[str, float, str]]]:
     """Which staged articles repeat another, decided once over every shard's entries (`dedup.find_duplicates`).
 
     Returns `{shard: {seq: (duplicate_of, similarity, kind)}}`. Entries are given `find_duplicates`
     under a stand-in id unique to their place, so two input records that carry the same `id` are
-    still two articles. Memory: one entry per article (its signature and keys), no text.
+    still two articles. Articles in `skip` (id clashes, quarantined instead) take no part.
+    Memory: one entry per article (its signature and keys), no text.
     """
+    skip = skip or {}
     entries: list[DedupEntry] = []
     real: dict[str, str] = {}
     for shard in shards:
@@ -295,6 +331,8 @@ def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig
         sigs = _signature_matrix(t["signature"], config.minhash_perm)
         for row, (seq, id_, length, key) in enumerate(zip(t["seq"].to_pylist(), t["id"].to_pylist(),
                                                           t["length"].to_pylist(), t["exact_key"].to_pylist())):
+            if seq in skip.get(shard.index, ()):
+                continue
             place = f"\x00{shard.index}:{seq}"
             real[place] = id_
             entries.append(DedupEntry(id=place, order=(shard.index, seq), length=length, exact_key=key,
@@ -343,9 +381,24 @@ def _signature_matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
     return flat[arr.offset * perm:].reshape(len(arr), perm).astype(np.uint32, copy=False)
 
 
-def _publish_one(item: tuple[int, dict], work: str, version_tmp: str, config: CleanerConfig) -> dict:
-    index, duplicates = item
-    return publish_shard(Path(work), index, Path(version_tmp), duplicates, config)
+def _publish_one(item: tuple[int, dict, dict], work: str, version_tmp: str, config: CleanerConfig) -> dict:
+    index, duplicates, clashes = item
+    quarantine = {}
+    if clashes:
+        t = pq.read_table(staged_path(Path(work), index) / "articles.parquet", columns=["source_path", "source_index"])
+        paths, indices = t["source_path"].to_pylist(), t["source_index"].to_pylist()
+        for seq, id_ in clashes.items():
+            reason = f"the id {id_!r} is used by an earlier article of the build"
+            quarantine[seq] = (reason, _raw_of(paths[seq], indices[seq], config))
+    return publish_shard(Path(work), index, Path(version_tmp), duplicates, config, quarantine)
+
+
+def _raw_of(path: str, index: int, config: CleanerConfig) -> str:
+    """The raw content of record `index` of `path`, read again (quarantine keeps what came in)."""
+    for rec in read_file(Path(path), config):
+        if rec.source.index == index:
+            return rec.raw
+    return ""
 
 
 def work_folder(out_dir: str | Path, name: str, shards: list[InputShard], shard_bytes: int,
@@ -442,11 +495,13 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
                 progress("record", summary["inputs"] - live[0])  # a worker's records, all at once
                 live[0] = 0
                 progress("shard", 1)
-            duplicates = shard_duplicates(work, shards, config, parent_entries)
+            clashes = id_clashes(work, shards)
+            duplicates = shard_duplicates(work, shards, config, parent_entries, skip=clashes)
             del parent_entries
             parent_file = writer.base / writer.parent / ENTRIES_FILE if writer.parent else None
-            writer.add_extra_table(ENTRIES_FILE, kept_entries(work, shards, duplicates, parent_file, config))
-            items = [(s.index, duplicates.get(s.index, {})) for s in shards]
+            left_out = {i: set(duplicates.get(i, ())) | set(clashes.get(i, ())) for i in duplicates.keys() | clashes.keys()}
+            writer.add_extra_table(ENTRIES_FILE, kept_entries(work, shards, left_out, parent_file, config))
+            items = [(s.index, duplicates.get(s.index, {}), clashes.get(s.index, {})) for s in shards]
             published: dict[int, dict] = {}
             for i, result in executor.map_unordered(_publish_one, items, str(work), str(writer.tmp), config):
                 published[items[i][0]] = result
@@ -459,7 +514,9 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
             writer.add_languages(result["languages"])
             writer.add_inputs(staged["input_sha256"])
             led.inputs += staged["inputs"]
-            led.quarantined += staged["quarantined"]
+            led.quarantined += staged["quarantined"] + result["clashes"]
+            if result["clashes"]:
+                _add_counts(led.quarantine_by_check, {"id_unique": result["clashes"]})
             led.published += result["published"]
             led.duplicates += result["duplicates"]
             _add_counts(led.quarantine_by_check, staged["quarantine_by_check"])

@@ -727,7 +727,7 @@ def staged_entries(work: Path, index: int) -> pa.Table:
 
 
 def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[int, tuple[str, float, str]],
-                  config: CleanerConfig) -> dict[str, Any]:
+                  config: CleanerConfig, clashes: dict[int, tuple[str, str]] | None = None) -> dict[str, Any]:
     """Write the published pieces of one staged shard into a version's temporary folder.
 
     `duplicates` maps an article's `seq` to `(duplicate_of, similarity, kind)`: those rows go to the
@@ -735,6 +735,9 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     at most `shard_rows` rows named `part-<shard>-<k>.parquet`; `VersionWriter.add_shards` adopts
     them and the commit names them `train-i-of-N`. The bytes depend only on the staged rows and the
     decisions, not on which worker writes them. Returns the pieces and the tallies the ledger needs.
+
+    `clashes` maps the `seq` of an article whose id an earlier article of the build already has to
+    `(reason, raw)`: it is quarantined under `id_unique`, as the contract does within one batch.
     """
     staged = staged_path(work, index)
     version_tmp = Path(version_tmp)
@@ -745,10 +748,15 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     for kind in {d[2] for d in duplicates.values()}:
         if kind not in DUPLICATE_KINDS:
             raise ValueError(f"shard {index}: duplicate kind {kind!r} is not one of {DUPLICATE_KINDS}")
+    clashes = clashes or {}
+    if clashes:
+        quarantine = _quarantine_clashes(articles, quarantine, clashes)
+        removals = removals.filter(pc.invert(pc.is_in(removals["seq"], value_set=pa.array(sorted(clashes), pa.int64()))))
     dup_seqs = sorted(duplicates)
-    if dup_seqs:
+    gone_seqs = sorted(set(dup_seqs) | set(clashes))
+    if gone_seqs:
         mask = [True] * articles.num_rows
-        for s in dup_seqs:
+        for s in gone_seqs:
             mask[s] = False
         kept = articles.filter(pa.array(mask))
         gone = articles.take(pa.array(dup_seqs, pa.int64()))
@@ -767,13 +775,28 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     for cfg, folder, schema in tables.CONFIGS:
         table = {"default": kept, "removals": removals, "quarantine": quarantine, "duplicates": dups}[cfg]
         out["pieces"][cfg] = _write_pieces(table.cast(schema), version_tmp, folder, index, config)
-    out["published"], out["duplicates"] = kept.num_rows, dups.num_rows
+    out["published"], out["duplicates"], out["clashes"] = kept.num_rows, dups.num_rows, len(clashes)
     out["removals_by_category"] = _counts(removals["category"])
     out["removals_by_rule"] = _counts(removals["rule"])
     out["languages"] = sorted(v for v in pc.unique(kept["language"]).to_pylist() if v)
     del articles, removals, quarantine, kept, dups, table
     pa.default_memory_pool().release_unused()
     return out
+
+
+def _quarantine_clashes(articles: pa.Table, quarantine: pa.Table, clashes: dict[int, tuple[str, str]]) -> pa.Table:
+    """The staged quarantine with the id-clashing articles added after it (in input order among themselves)."""
+    seqs = sorted(clashes)
+    gone = articles.take(pa.array(seqs, pa.int64()))
+    extra = pa.table({
+        "id": gone["id"], "source_path": gone["source_path"], "source_sha256": gone["source_sha256"],
+        "source_index": gone["source_index"], "source_format": gone["source_format"],
+        "stage": pa.array(["validate"] * len(seqs), pa.string()),
+        "checks": pa.array([["id_unique"]] * len(seqs), pa.list_(pa.string())),
+        "reasons": pa.array([[clashes[s][0]] for s in seqs], pa.list_(pa.string())),
+        "raw": pa.array([clashes[s][1] for s in seqs], pa.string()),
+    })
+    return pa.concat_tables([quarantine, extra.cast(quarantine.schema)])
 
 
 def _counts(column: pa.ChunkedArray) -> dict[str, int]:

@@ -322,9 +322,6 @@ def test_jsonl_duplicate_ids_publish_the_first_and_quarantine_the_repeat(nasty):
     assert nasty.kept("duplicate_ids.jsonl") == [1, 3]
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: id_unique is checked within one validation batch only; "
-                   "the same id in another file or batch is published twice (needs a run-wide check in the "
-                   "pipeline's driver, next to dedup)")
 def test_an_id_used_in_an_earlier_file_is_quarantined_too(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -173,3 +173,25 @@ def test_rules_lists_every_rule_id():
     assert result.exit_code == 0
     for rule in RULES:
         assert rule.id in result.output
+
+
+def test_an_id_reused_with_another_body_is_quarantined_wherever_the_shard_boundaries_fall(tmp_path):
+    from cleaner.pipeline import build
+    body = ("The council voted on Tuesday to close the old bridge for repairs next spring, after engineers "
+            "found cracks in two of its stone arches. ")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps({"id": "x", "title": "One", "text": body}) + "\n")
+    (folder / "b.jsonl").write_text(json.dumps({"id": "x", "title": "Two", "text": "Another story. " + body}) + "\n"
+                                    + json.dumps({"id": "y", "title": "Copy", "text": body}) + "\n")
+    results = []
+    for shard_bytes in (1, 1 << 20):  # every file its own shard, then one shard for all
+        version, _ = build([folder], tmp_path / f"out{shard_bytes}", "ids", "v1", shard_bytes=shard_bytes)
+        q = pd.read_parquet(version / "quarantine")
+        assert list(q["checks"].map(list)) == [["id_unique"]]
+        assert q["source_path"].iloc[0].endswith("b.jsonl") and q["source_index"].iloc[0] == 1
+        assert "Another story." in q["raw"].iloc[0]
+        counts = _manifest(version)["counts"]
+        assert (counts["published"], counts["quarantined"], counts["duplicates"]) == (1, 1, 1)
+        results.append(sorted(p.name for p in version.rglob("*.parquet")))
+    assert results[0] == results[1]
