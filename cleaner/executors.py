@@ -69,6 +69,7 @@ class LocalExecutor:
     name, inline = "local", False
 
     def __init__(self, workers: int | None = None):
+        self.auto = workers is None  # "all cores" was not asked for by number: small inputs may run inline
         self.workers = default_workers() if workers is None else workers
         if self.workers < 1:
             raise ValueError(f"workers must be >= 1, got {self.workers}")
@@ -170,6 +171,24 @@ def _windowed(submit: Callable, items: Sequence, window: int | None, completed: 
     finally:
         for f in pending:
             cancel(f)
+
+
+#: Below this much input a pool of fresh workers costs about what it saves (starting and warming
+#: them takes a second or two), so a local executor whose size was not given runs it inline.
+POOL_MIN_BYTES = 8 << 20
+
+
+def fit_executor(executor, input_bytes: int):
+    """`executor`, or an inline one when it is a local pool of default size and the input is small.
+
+    The output does not depend on it: shards are planned from the input alone.
+
+    >>> fit_executor(LocalExecutor(), 1000).name, fit_executor(LocalExecutor(2), 1000).name
+    ('inline', 'local')
+    """
+    if getattr(executor, "auto", False) and executor.name == "local" and input_bytes < POOL_MIN_BYTES:
+        return InlineExecutor()
+    return executor
 
 
 def make_executor(executor: str = "local", workers: int | None = None, scheduler: str | None = None):

@@ -41,13 +41,12 @@ from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner import dedup
 from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries
-from cleaner.executors import InlineExecutor, LocalExecutor
+from cleaner.executors import InlineExecutor, LocalExecutor, fit_executor
 from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, check_name, publish_shard,
                              staged_entries, staged_path, staged_summary)
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Quarantined
 from cleaner.rules import RULES_VERSION
-from cleaner.validate import validate_articles
 
 VALIDATION_BATCH = 2_000
 Outcome = Article | Quarantined | Duplicate
@@ -88,6 +87,8 @@ def validate_records(items: Iterable[Article | Quarantined], config: CleanerConf
 
 
 def _validated(articles: list[Article], config: CleanerConfig) -> Iterator[Article | Quarantined]:
+    from cleaner.validate import validate_articles  # pandas + pandera: imported only when validating
+
     good, bad = validate_articles(articles, config)
     yield from good
     yield from bad
@@ -143,6 +144,7 @@ def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT
     shard's records are made by a worker and handed back whole, in shard order.
     """
     shards, _ = plan_shards(paths)
+    executor = fit_executor(executor, sum(sum(s.sizes) for s in shards)) if executor is not None else None
     if executor is None or executor.inline or executor.workers == 1 or len(shards) <= 1:
         for shard in shards:
             yield from _shard_records(shard, config, validate)
@@ -248,7 +250,7 @@ def warm_up(config: CleanerConfig = DEFAULT_CONFIG) -> None:
     from cleaner.records import Source
     text = "The council voted on Tuesday to close the old bridge for repairs next spring. " * 4
     article = Article(id="warm-up", source=Source("warm-up.txt", "0" * 64), title="Bridge to close", text=text)
-    validate_articles([article], config)
+    list(_validated([article], config))
     dedup_entry(article, config)
 
 
@@ -469,7 +471,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
     """
     progress = on_progress or (lambda event, n: None)
     shards, shard_bytes = plan_shards(paths, shard_bytes)
-    executor = executor if executor is not None else LocalExecutor()
+    executor = fit_executor(executor if executor is not None else LocalExecutor(), sum(sum(s.sizes) for s in shards))
     tally = Tally(files=sum(len(s.paths) for s in shards), shards=len(shards))
     with VersionWriter(Path(out_dir), name, version, config, parent=parent,
                        tool_version=__version__, rules_version=RULES_VERSION) as writer:
