@@ -173,20 +173,40 @@ def _windowed(submit: Callable, items: Sequence, window: int | None, completed: 
             cancel(f)
 
 
-#: Below this much input a pool of fresh workers costs about what it saves (starting and warming
-#: them takes a second or two), so a local executor whose size was not given runs it inline.
-POOL_MIN_BYTES = 8 << 20
+#: Below this much work a pool of fresh workers costs about what it saves (starting and warming
+#: them takes a second or so, and results travel back by pickle), so a local executor whose size was
+#: not given runs it inline. Work is counted in bytes of plain text, about 3 s of cleaning.
+POOL_MIN_WORK = 4 << 20
+#: What a byte of each kind of input costs next to a byte of plain text (measured on the benchmark
+#: pages: an HTML page is mostly markup that is parsed once and dropped; gzip holds ~4x its size).
+_HTML_COST, _GZIP_SIZE = 1 / 16, 4
 
 
-def fit_executor(executor, input_bytes: int):
-    """`executor`, or an inline one when it is a local pool of default size and the input is small.
+def input_work(paths: Sequence[str], sizes: Sequence[int]) -> int:
+    """The cleaning work in `paths`, in plain-text bytes.
+
+    >>> input_work(["a.txt", "b.html", "c.jsonl.gz"], [1000, 1600, 1000])
+    5100
+    """
+    total = 0
+    for path, size in zip(paths, sizes):
+        name = str(path).lower()
+        cost = _GZIP_SIZE if name.endswith(".gz") else 1
+        if ".htm" in name.rsplit("/", 1)[-1]:
+            cost *= _HTML_COST
+        total += int(size * cost)
+    return total
+
+
+def fit_executor(executor, work: int):
+    """`executor`, or an inline one when it is a local pool of default size and `work` is small.
 
     The output does not depend on it: shards are planned from the input alone.
 
     >>> fit_executor(LocalExecutor(), 1000).name, fit_executor(LocalExecutor(2), 1000).name
     ('inline', 'local')
     """
-    if getattr(executor, "auto", False) and executor.name == "local" and input_bytes < POOL_MIN_BYTES:
+    if getattr(executor, "auto", False) and executor.name == "local" and work < POOL_MIN_WORK:
         return InlineExecutor()
     return executor
 

@@ -41,7 +41,7 @@ from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner import dedup
 from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries
-from cleaner.executors import InlineExecutor, LocalExecutor, fit_executor
+from cleaner.executors import InlineExecutor, LocalExecutor, fit_executor, input_work
 from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, check_name, publish_shard,
                              staged_entries, staged_path, staged_summary)
 from cleaner.read import iter_input_files, read_file
@@ -144,7 +144,7 @@ def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT
     shard's records are made by a worker and handed back whole, in shard order.
     """
     shards, _ = plan_shards(paths)
-    executor = fit_executor(executor, sum(sum(s.sizes) for s in shards)) if executor is not None else None
+    executor = fit_executor(executor, _work(shards)) if executor is not None else None
     if executor is None or executor.inline or executor.workers == 1 or len(shards) <= 1:
         for shard in shards:
             yield from _shard_records(shard, config, validate)
@@ -184,6 +184,10 @@ class InputShard:
     index: int
     paths: tuple[str, ...]
     sizes: tuple[int, ...]
+
+
+def _work(shards: list[InputShard]) -> int:
+    return sum(input_work(s.paths, s.sizes) for s in shards)
 
 
 def shard_bytes_for(total: int) -> int:
@@ -471,7 +475,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
     """
     progress = on_progress or (lambda event, n: None)
     shards, shard_bytes = plan_shards(paths, shard_bytes)
-    executor = fit_executor(executor if executor is not None else LocalExecutor(), sum(sum(s.sizes) for s in shards))
+    executor = fit_executor(executor if executor is not None else LocalExecutor(), _work(shards))
     tally = Tally(files=sum(len(s.paths) for s in shards), shards=len(shards))
     with VersionWriter(Path(out_dir), name, version, config, parent=parent,
                        tool_version=__version__, rules_version=RULES_VERSION) as writer:
