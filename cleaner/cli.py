@@ -186,7 +186,7 @@ def clean(
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Clean INPUTS (no validation, no publishing) and write one JSON record a line."""
-    from cleaner.pipeline import checked_records
+    from cleaner.stream import checked_records
 
     if not inputs:
         raise _fail("give at least one input file or folder")

@@ -114,7 +114,7 @@ def explain_file(path: str | Path, record: int | None = None,
 
     Raises FileNotFoundError when `path` does not exist.
     """
-    from cleaner.pipeline import clean_records
+    from cleaner.stream import clean_records
     from cleaner.read import read_file
     from cleaner.validate import validate_articles
 

@@ -47,51 +47,11 @@ from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, chec
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Quarantined
 from cleaner.rules import RULES_VERSION
+from cleaner.stream import (SHARD_MAX_BYTES, SHARD_MIN_BYTES, SHARDS_WANTED, VALIDATION_BATCH, InputShard,  # noqa: F401
+                            _shard_records, _validated, _work, checked_records, clean_records, plan_shards,
+                            shard_bytes_for, shard_records, validate_records)
 
-VALIDATION_BATCH = 2_000
 Outcome = Article | Quarantined | Duplicate
-
-
-def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG
-                  ) -> Iterator[Article | Quarantined]:
-    """Clean each article; one that makes the cleaner fail is quarantined with the error, not lost."""
-    for rec in records:
-        if isinstance(rec, Quarantined):
-            yield rec
-            continue
-        try:
-            yield clean_article(rec, config)
-        except (ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, AttributeError) as exc:
-            # An input the cleaner refuses on purpose names its own check (html.PageTooDeep); any
-            # other exception is a cleaner bug, reported as such with the record kept.
-            check = getattr(exc, "check", None)
-            reason = str(exc) if check else f"the cleaner failed: {type(exc).__name__}: {exc}"
-            yield Quarantined(source=rec.source, stage="clean", checks=[check or "clean.error"],
-                              reasons=[reason], raw=rec.raw, id=rec.id)
-
-
-def validate_records(items: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,
-                     batch: int = VALIDATION_BATCH) -> Iterator[Article | Quarantined]:
-    """Validate articles against the contract in batches; quarantined records pass through."""
-    pending: list[Article] = []
-    for item in items:
-        if isinstance(item, Quarantined):
-            yield item
-            continue
-        pending.append(item)
-        if len(pending) >= batch:
-            yield from _validated(pending, config)
-            pending = []
-    if pending:
-        yield from _validated(pending, config)
-
-
-def _validated(articles: list[Article], config: CleanerConfig) -> Iterator[Article | Quarantined]:
-    from cleaner.validate import validate_articles  # pandas + pandera: imported only when validating
-
-    good, bad = validate_articles(articles, config)
-    yield from good
-    yield from bad
 
 
 def dedup_records(items: Iterable[Article | Quarantined], deduper: ExactDeduper | None = None) -> Iterator[Outcome]:
@@ -136,106 +96,7 @@ def unique_ids(items: Iterable[Article | Quarantined]) -> Iterator[Article | Qua
         yield item
 
 
-def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None,
-                    *, validate: bool = True) -> Iterator[Article | Quarantined]:
-    """Every input record cleaned (and validated unless `validate=False`), in input order.
-
-    In this process when `executor` is None or has one worker (fully streaming); otherwise each
-    shard's records are made by a worker and handed back whole, in shard order.
-    """
-    shards, _ = plan_shards(paths)
-    executor = fit_executor(executor, _work(shards)) if executor is not None else None
-    if executor is None or executor.inline or executor.workers == 1 or len(shards) <= 1:
-        for shard in shards:
-            yield from _shard_records(shard, config, validate)
-        return
-    ready: dict[int, list] = {}
-    next_index = 0
-    with executor:
-        for i, records in executor.map_unordered(shard_records, shards, config, validate, window=2 * executor.workers):
-            ready[i] = records
-            while next_index in ready:
-                yield from ready.pop(next_index)
-                next_index += 1
-
-
-def _shard_records(shard: "InputShard", config: CleanerConfig, validate: bool) -> Iterator[Article | Quarantined]:
-    for path in shard.paths:
-        records = clean_records(read_file(Path(path), config), config)
-        yield from (validate_records(records, config) if validate else records)
-
-
-def shard_records(shard: "InputShard", config: CleanerConfig, validate: bool = True) -> list[Article | Quarantined]:
-    """One shard's records, cleaned (and validated), as a list: the unit of work a worker sends back."""
-    return list(_shard_records(shard, config, validate))
-
-
 # --- input shards -----------------------------------------------------------------------------------
-
-SHARD_MIN_BYTES = 1 << 20     # an input shard holds at least this much input (unless the input is smaller)
-SHARD_MAX_BYTES = 64 << 20    # and at most about this much, so a worker's staged output stays small
-SHARDS_WANTED = 64            # between the two, cut the input into about this many shards
-
-
-@dataclass(frozen=True, slots=True)
-class InputShard:
-    """A run of consecutive input files, the unit of work; `index` orders the outputs."""
-
-    index: int
-    paths: tuple[str, ...]
-    sizes: tuple[int, ...]
-
-
-def _work(shards: list[InputShard]) -> int:
-    return sum(input_work(s.paths, s.sizes) for s in shards)
-
-
-def shard_bytes_for(total: int) -> int:
-    """How much input a shard takes: about 1/64 of it, kept between 1 MiB and 64 MiB.
-
-    It depends on the input alone, never on the number of workers, so the output does not either.
-
-    >>> shard_bytes_for(10_000), shard_bytes_for(200 << 20) >> 20, shard_bytes_for(1 << 40) >> 20
-    (1048576, 3, 64)
-    """
-    return min(SHARD_MAX_BYTES, max(SHARD_MIN_BYTES, total // SHARDS_WANTED))
-
-
-def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None) -> tuple[list[InputShard], int]:
-    """Cut the input files (in `iter_input_files` order) into shards of about `shard_bytes`.
-
-    A file is never split; a shard closes once it holds `shard_bytes` or more. Returns the shards
-    and the `shard_bytes` used (`shard_bytes_for` the total when not given).
-
-    >>> from cleaner import __file__ as pkg
-    >>> shards, size = plan_shards([Path(pkg).parent / "data" / "samples"], shard_bytes=10_000)
-    >>> [p for s in shards for p in s.paths] == [str(p) for p in iter_input_files([Path(pkg).parent / "data" / "samples"])]
-    True
-    >>> all(sum(s.sizes) >= 10_000 for s in shards[:-1]), [s.index for s in shards] == list(range(len(shards)))
-    (True, True)
-    """
-    files = []
-    for path in iter_input_files(paths):
-        try:
-            files.append((str(path), path.stat().st_size))
-        except OSError:
-            files.append((str(path), 0))  # read_file quarantines it with the reason
-    if shard_bytes is None:
-        shard_bytes = shard_bytes_for(sum(size for _, size in files))
-    if shard_bytes < 1:
-        raise ValueError(f"shard_bytes must be >= 1, got {shard_bytes}")
-    shards: list[InputShard] = []
-    run: list[tuple[str, int]] = []
-    held = 0
-    for path, size in files:
-        run.append((path, size))
-        held += size
-        if held >= shard_bytes:
-            shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run)))
-            run, held = [], 0
-    if run:
-        shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run)))
-    return shards, shard_bytes
 
 
 # --- stage: clean and validate one shard into the work folder --------------------------------------

@@ -198,12 +198,12 @@ def test_text_report_caps_its_table_but_counts_every_failure(monkeypatch):
 
 
 def test_two_workers_give_the_same_report_as_one(bad_feed, monkeypatch):
-    import cleaner.pipeline
+    import cleaner.stream
     from cleaner.executors import make_executor
 
-    monkeypatch.setattr(cleaner.pipeline, "SHARD_MIN_BYTES", 4_000)   # small shards: several per worker
+    monkeypatch.setattr(cleaner.stream, "SHARD_MIN_BYTES", 4_000)   # small shards: several per worker
     files = [SAMPLES, bad_feed]
-    assert len(cleaner.pipeline.plan_shards(files)[0]) > 2
+    assert len(cleaner.stream.plan_shards(files)[0]) > 2
     one = run_check(files, executor=make_executor("local", 1))
     two = run_check(files, executor=make_executor("local", 2))
     assert render(one, "json") == render(two, "json")

@@ -160,7 +160,9 @@ def test_cli_workers_and_executor_options(corpus, tmp_path):
 
 
 def test_clean_with_two_workers_writes_the_same_lines_in_the_same_order(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "SHARD_MIN_BYTES", SHARD_BYTES)  # several shards even for this small corpus
+    from cleaner import stream
+    monkeypatch.setattr(stream, "SHARD_MIN_BYTES", SHARD_BYTES)  # several shards even for this small corpus
+    assert len(stream.plan_shards([corpus])[0]) > 2
     runner = CliRunner()
     outs = []
     for workers in ("1", "2"):
