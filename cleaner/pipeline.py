@@ -65,11 +65,6 @@ def dedup_records(items: Iterable[Article | Quarantined], deduper: ExactDeduper 
             yield item
 
 
-def process_file(path: Path, config: CleanerConfig, deduper: ExactDeduper) -> Iterator[Outcome]:
-    """Every record of one file, read, cleaned, validated and checked against what was kept before."""
-    return dedup_records(validate_records(clean_records(read_file(path, config), config), config), deduper)
-
-
 def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None) -> Iterator[Outcome]:
     """Every input record's outcome, in input order (files sorted, records in file order).
 

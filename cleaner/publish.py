@@ -761,8 +761,7 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
         kept = articles.filter(pa.array(mask))
         gone = articles.take(pa.array(dup_seqs, pa.int64()))
         dups = pa.table({
-            "id": gone["id"], "source_path": gone["source_path"], "source_sha256": gone["source_sha256"],
-            "source_index": gone["source_index"], "source_format": gone["source_format"],
+            **_source_columns(gone),
             "duplicate_of": pa.array([duplicates[s][0] for s in dup_seqs], pa.string()),
             "similarity": pa.array([float(duplicates[s][1]) for s in dup_seqs], pa.float64()),
             "kind": pa.array([duplicates[s][2] for s in dup_seqs], pa.string()),
@@ -784,13 +783,17 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     return out
 
 
+def _source_columns(rows: pa.Table) -> dict[str, pa.ChunkedArray]:
+    """The id and provenance columns every table of records not published starts with."""
+    return {name: rows[name] for name in ("id", "source_path", "source_sha256", "source_index", "source_format")}
+
+
 def _quarantine_clashes(articles: pa.Table, quarantine: pa.Table, clashes: dict[int, tuple[str, str]]) -> pa.Table:
     """The staged quarantine with the id-clashing articles added after it (in input order among themselves)."""
     seqs = sorted(clashes)
     gone = articles.take(pa.array(seqs, pa.int64()))
     extra = pa.table({
-        "id": gone["id"], "source_path": gone["source_path"], "source_sha256": gone["source_sha256"],
-        "source_index": gone["source_index"], "source_format": gone["source_format"],
+        **_source_columns(gone),
         "stage": pa.array(["validate"] * len(seqs), pa.string()),
         "checks": pa.array([["id_unique"]] * len(seqs), pa.list_(pa.string())),
         "reasons": pa.array([[clashes[s][0]] for s in seqs], pa.list_(pa.string())),
