@@ -7,6 +7,7 @@ fixed-width spaces, invisible zero-width characters, runs of spaces, trailing bl
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import ftfy
 
@@ -67,8 +68,66 @@ def _fix_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii() and "&" not in text:
         return text
-    return "\n".join(line if line.isascii() and "&" not in line else ftfy.fix_text(line, _FTFY)
-                     for line in text.split("\n"))
+    return "\n".join(ftfy.fix_text(line, _FTFY) if _may_need_ftfy(line) else line for line in text.split("\n"))
+
+
+def _may_need_ftfy(line: str) -> bool:
+    """Whether ftfy could change `line` (C0 controls already removed): it holds `&` (an entity), a character one of ftfy's fixes
+    acts on, a character its mojibake detector could count, or is not in NFC.
+
+    Typographic quotes, dashes and the ellipsis are in the detector's tables, but only ever next
+    to a rarer character it also counts ("â€™"): a line whose only non-ASCII characters are those,
+    or are outside the tables altogether (most scripts: CJK, Arabic, Devanagari…), reads as
+    clean to ftfy and is passed over. That is most non-ASCII lines of news text, and ftfy costs
+    about 70 µs a line. `tests/test_repair.py` checks the claim against ftfy itself.
+
+    >>> _may_need_ftfy("“Quoted” — it’s fine…"), _may_need_ftfy("Itâ€™s"), _may_need_ftfy("a &amp; b")
+    (False, True, True)
+    """
+    if line.isascii():
+        return "&" in line
+    return "&" in line or _FTFY_CHARS.search(line) is not None or not unicodedata.is_normalized("NFC", line)
+
+
+def _ftfy_chars() -> re.Pattern:
+    """A character class of what ftfy may act on (see `_may_need_ftfy`), read from ftfy's own tables,
+    so an ftfy upgrade that widens them widens this too. If its tables cannot be read, every
+    non-ASCII character counts (ftfy then sees every line that is not plain ASCII)."""
+    try:
+        from re import _parser  # the parsed form of the detector's regex: its literal characters
+        from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+        from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
+
+        chars: set[int] = set()
+        ranges: list[tuple[int, int]] = [(0x80, 0x9F), (0xD800, 0xDFFF)]  # C1 controls, surrogates
+        stack = [_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)]
+        while stack:
+            for op, av in stack.pop():
+                if op is _parser.LITERAL:
+                    chars.add(av)
+                elif op is _parser.IN and not any(o is _parser.NEGATE for o, _ in av):
+                    chars.update(v for o, v in av if o is _parser.LITERAL)
+                    ranges.extend(v for o, v in av if o is _parser.RANGE)
+                elif op is _parser.BRANCH:
+                    stack.extend(av[1])
+                elif op is _parser.SUBPATTERN:
+                    stack.append(av[-1])
+                elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
+                    stack.append(av[2])
+        inert = {ord(c) for k in _INERT_CATEGORIES for c in MOJIBAKE_CATEGORIES[k]}
+        chars = (chars - inert) | set(LIGATURES) | set(WIDTH_MAP) | set(CONTROL_CHARS)
+        chars |= {0x2028, 0x2029}  # line breaks ftfy rewrites
+    except Exception:  # noqa: BLE001 - private tables moved in some ftfy release: be safe, not fast
+        return re.compile("[^\x00-\x7f]")
+    listed = "".join(re.escape(chr(c)) for c in sorted(c for c in chars if c >= 0x80))
+    spans = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in ranges if hi >= 0x80)
+    return re.compile(f"[{listed}{spans}]")
+
+
+#: Detector categories that never make a mojibake match on their own, nor with each other: each
+#: of the detector's patterns also needs a character from another category (checked in the tests).
+_INERT_CATEGORIES = ("common", "start_punctuation", "end_punctuation")
+_FTFY_CHARS = _ftfy_chars()
 
 
 def _normalise(text: str, controls: re.Pattern = _CONTROLS) -> str:

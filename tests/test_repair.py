@@ -1,0 +1,85 @@
+"""The repair step's shortcut past ftfy must never change what ftfy would have done.
+
+`cleaner.repair._may_need_ftfy` lets lines through without ftfy when ftfy would return them as
+they are. These tests hold it to that against ftfy itself: on every short string over the
+characters it treats as inert, on generated lines, and on every non-ASCII line of the benchmark
+pages.
+"""
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+import ftfy
+import pytest
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from cleaner.repair import _FTFY, _INERT_CATEGORIES, _may_need_ftfy, repair
+
+from conftest import SHARED, needs_shared
+
+INERT = "".join(MOJIBAKE_CATEGORIES[k] for k in _INERT_CATEGORIES)
+
+
+def test_inert_characters_never_make_mojibake_together():
+    """The claim the shortcut rests on: no string of these characters and ASCII looks like mojibake
+    to ftfy's detector. Every string of up to three of them (ASCII represented by the kinds of
+    character the detector's patterns name: letters of both cases, space, digits, punctuation)."""
+    alphabet = INERT + "aZ .1!,?"
+    bad = [s for n in (1, 2, 3) for s in map("".join, itertools.product(alphabet, repeat=n)) if BADNESS_RE.search(s)]
+    assert bad == []
+
+
+def test_detector_characters_are_seen():
+    """Each character the detector counts, other than the inert ones, sends its line to ftfy."""
+    for c in MOJIBAKE_CATEGORIES["bad"] + MOJIBAKE_CATEGORIES["currency"] + "ÀÖÂÃéŒВΒ\x85":
+        assert _may_need_ftfy(f"plain {c} text"), repr(c)
+
+
+@pytest.mark.parametrize("line", ["It\u00e2\u20ac\u2122s", "caf\u00c3\u00a9", "a &amp; b", "ﬁnal", "ＬＯＵＤ",
+                                  "e\u0301", "x\u2028y", "\x85", "\u00c2\u00a0"])
+def test_damaged_lines_go_to_ftfy(line):
+    assert _may_need_ftfy(line)
+    assert ftfy.fix_text(line, _FTFY) != line
+
+
+# C0 controls are gone before ftfy is asked (`repair` drops them first), so they are not generated.
+C0 = "".join(map(chr, range(0x20))) + "\x7f"
+LINE_CHARS = st.one_of(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters=C0),
+    st.sampled_from(INERT + "ÂÃâ€™œ\x9d©®°é́ĀЂВ×ﬁＬ\u3000 &"),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(LINE_CHARS, max_size=40))
+@example("“Quoted” — it’s fine…")
+@example("‚Ä†")
+def test_lines_passed_over_are_lines_ftfy_keeps(line):
+    if not _may_need_ftfy(line):
+        assert ftfy.fix_text(line, _FTFY) == line
+
+
+@needs_shared
+def test_benchmark_lines_passed_over_are_unchanged_by_ftfy():
+    import sys
+
+    sys.path.insert(0, str(SHARED / "bench"))
+    import htmlbench
+
+    folder = SHARED / "benchmarks" / "scrapinghub" / "html"
+    skipped = 0
+    for f in sorted(folder.iterdir()):
+        for line in htmlbench.page_text(htmlbench.read_html(str(f))).split("\n"):
+            if not line.isascii() and not _may_need_ftfy(line):
+                skipped += 1
+                assert ftfy.fix_text(line, _FTFY) == line, (f.name, line)
+    assert skipped > 1000  # the shortcut does pass over most such lines
+
+
+def test_repair_still_fixes_mixed_text():
+    text = "Clean “line” — fine\nIt\u00e2\u20ac\u2122s broken\n\u4e1c\u4eac\u90fd"
+    assert repair(text) == "Clean “line” — fine\nIt’s broken\n东京都"
+    assert unicodedata.is_normalized("NFC", repair("e\u0301"))
