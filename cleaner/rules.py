@@ -358,22 +358,6 @@ def _gate(rules: tuple[Rule, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{r.pattern})" for r in rules if not r.needs and not r.phrases), re.IGNORECASE)
 
 
-_GATE = _gate(RULES)
-_NEEDS = re.compile("|".join(re.escape(n) for n in sorted({n for r in RULES for n in r.needs}, key=len, reverse=True)))
-_PHRASES = frozenset().union(*(r.phrases for r in RULES))
-
-
-def may_match(line: str, lower: str, key: str | None = None) -> bool:
-    """A fast test that is true whenever some rule matches `line` (`lower` is `line.lower()`, `key`
-    its `phrase_key`, or "" for a line too long to be a phrase).
-
-    >>> may_match("Related Articles", "related articles"), may_match("The talks went on.", "the talks went on.")
-    (True, False)
-    """
-    return (_GATE.match(line) is not None or _NEEDS.search(lower) is not None
-            or (len(line) < 80 and (key if key is not None else phrase_key(line)) in _PHRASES))
-
-
 def rules_for(n_words: int) -> tuple[Rule, ...]:
     """The rules, in table order, that may match a line of `n_words` words (their `max_words` allows it).
 
@@ -383,8 +367,57 @@ def rules_for(n_words: int) -> tuple[Rule, ...]:
     return _BY_LENGTH[min(n_words, _LONGEST + 1)]
 
 
+def first_match(line: str, n_words: int, lower: str | None = None, key: str | None = None) -> Rule | None:
+    """The first rule of the table that matches `line`, as walking `rules_for(n_words)` and asking
+    each rule's `matches` would find it, without asking most of them.
+
+    Three cheap tests say which rules could match at all: the anchored rules' joint pattern (for
+    this line length) must match the line's start, one of the `needs` strings must be in it, or
+    its `phrase_key` must be in a lexicon. Most lines pass none, and the walk is skipped; on the
+    others only the rules a test let through are tried. `lower` is `line.lower()` and `key` its
+    `phrase_key` ("" for a line of 80 characters or more, too long to be a phrase), if known.
+
+    >>> first_match("Related Articles", 2).id, first_match("The talks went on.", 4)
+    ('related.label', None)
+    """
+    n = min(n_words, _LONGEST + 1)
+    lower = line.lower() if lower is None else lower
+    key = (phrase_key(line) if len(line) < 80 else "") if key is None else key
+    gate = _GATES[n]
+    anchored = gate is not None and gate.match(line) is not None
+    present = frozenset(x for x in _ALL_NEEDS if x in lower) if _NEEDS.search(lower) else frozenset()
+    phrase = key in _PHRASES
+    if not (anchored or present or phrase):
+        return None
+    for rule in _BY_LENGTH[n]:
+        if rule.phrases:
+            if phrase and key in rule.phrases:
+                return rule
+        elif rule.needs:
+            if not present.isdisjoint(rule.needs) and rule.regex.search(line):
+                return rule
+        elif anchored and rule.regex.search(line):
+            return rule
+    return None
+
+
 _BY_LENGTH: tuple[tuple[Rule, ...], ...] = tuple(
     tuple(r for r in RULES if r.max_words is None or n <= r.max_words) for n in range(_LONGEST + 2))
+_GATE_CACHE: dict[tuple[str, ...], re.Pattern | None] = {}
+
+
+def _gate_for(rules: tuple[Rule, ...]) -> re.Pattern | None:
+    ids = tuple(r.id for r in rules if not r.needs and not r.phrases)
+    if ids not in _GATE_CACHE:
+        _GATE_CACHE[ids] = _gate(rules) if ids else None
+    return _GATE_CACHE[ids]
+
+
+# One gate per line length: a long paragraph is not tried against the short-line rules' patterns.
+_GATES: tuple[re.Pattern | None, ...] = tuple(_gate_for(rs) for rs in _BY_LENGTH)
+_ALL_NEEDS: tuple[str, ...] = tuple(sorted({n for r in RULES for n in r.needs}, key=len, reverse=True))
+_NEEDS = re.compile("|".join(map(re.escape, _ALL_NEEDS)))
+_PHRASES = frozenset().union(*(r.phrases for r in RULES))
 if len(RULES_BY_ID) != len(RULES):
     raise ValueError("rule ids must be unique")
 

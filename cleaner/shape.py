@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
+from typing import NamedTuple
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 # A sentence ends in . ! ? … (or their CJK forms), maybe followed by closing quotes or brackets.
@@ -76,7 +78,7 @@ def document_language_mask(texts: list[str]) -> int:
     table = _word_languages()
     masks: Counter[int] = Counter()
     for t in texts:
-        masks.update(table.get(w, 0) for w in _WORD.findall(t.lower()))
+        masks.update(map(table.get, _WORD.findall(t.lower()), repeat(0)))
     hits: Counter[int] = Counter()
     for m, n in masks.items():
         b = 0
@@ -88,6 +90,16 @@ def document_language_mask(texts: list[str]) -> int:
     if not hits:
         return 1  # English
     return 1 << max(hits, key=lambda b: (hits[b], -b))
+
+
+@lru_cache(maxsize=64)
+def stop_words(mask: int) -> frozenset[str]:
+    """The stop words of the languages in `mask` (a bit set, as `document_language_mask` gives).
+
+    >>> "the" in stop_words(1), "der" in stop_words(1)
+    (True, False)
+    """
+    return frozenset(w for w, m in _word_languages().items() if m & mask)
 
 
 def stop_density(text: str, mask: int = 1) -> float:
@@ -114,8 +126,7 @@ def cjk_share(text: str) -> float:
     return round(len(_CJK.findall(text)) / len(text), 2) if text else 0.0
 
 
-@dataclass(slots=True, frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """The shape of one line, as the classifier reads it."""
 
     n_words: int
@@ -156,15 +167,12 @@ def shape(text: str, mask: int = 1) -> Shape:
     """
     ws = _WORD.findall(text)
     n = len(ws)
-    table = _word_languages()
-    stop = caps = 0
-    for w in ws:
-        if table.get(w.lower(), 0) & mask:
-            stop += 1
-        if w[0].isupper():
-            caps += 1
-    digits = len(_DIGIT.findall(text))
-    cjk = cjk_share(text) if not text.isascii() else 0.0
+    # Counted with C-level maps: this runs on every line of every page.
+    stop = sum(map(stop_words(mask).__contains__, map(str.lower, ws)))
+    caps = sum(map(str.isupper, map(itemgetter(0), ws)))
+    ascii_ = text.isascii()
+    digits = sum(map(text.count, "0123456789")) if ascii_ else len(_DIGIT.findall(text))
+    cjk = cjk_share(text) if not ascii_ else 0.0
     if cjk:
         n = max(n, round(cjk * len(text) / 2))
     marker = _BULLET.match(text)
