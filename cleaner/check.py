@@ -21,11 +21,11 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.records import Article, Quarantined
+from cleaner.records import Article
 
 FORMATS = ("text", "json", "junit", "github", "markdown")
 EXCERPT_CHARS = 80
@@ -129,6 +129,7 @@ def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONF
     result is the same whatever it is. Raises FileNotFoundError for an input path that does not
     exist (the CLI's exit 2).
     """
+    from cleaner.dedup import entry_for, find_duplicates
     from cleaner.pipeline import process
     from cleaner.read import iter_input_files
 
@@ -136,17 +137,20 @@ def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONF
     result = CheckResult(max_quarantine_rate=max_quarantine_rate)
     for path in iter_input_files(inputs):  # files that hold no record still get a test case
         result.files.setdefault(str(path), 0)
+    entries = []
     for outcome in process(inputs, config, executor):
         result.inputs += 1
         result.files[outcome.source.path] = result.files.get(outcome.source.path, 0) + 1
         if isinstance(outcome, Article):
-            result.passed += 1
-        elif isinstance(outcome, Quarantined):
+            # Keyed by place: two records may share an id (the same story sent twice).
+            entries.append(replace(entry_for(outcome, (len(entries),), config), id=str(len(entries))))
+        else:
             result.failures.append(Failure(outcome.source.path, outcome.source.index, outcome.stage,
                                            list(outcome.checks), list(outcome.reasons), excerpt(outcome.raw),
                                            outcome.id))
-        else:
-            result.duplicates += 1
+    # Exact and near copies, found and kept by the same rule as `cleaner run`: the counts agree.
+    result.duplicates = len(find_duplicates(entries, config))
+    result.passed = len(entries) - result.duplicates
     order = {p: i for i, p in enumerate(result.files)}
     result.failures.sort(key=lambda f: (order[f.path], f.line))  # a file's read errors come out before its batch
     return result

@@ -47,7 +47,6 @@ not the texts.
   whose signatures were made with other MinHash settings cannot be compared: `load_entries` raises
   `ValueError` naming the difference.
 
-`ExactDeduper` is the streaming exact-only deduper the pipeline used before the global step.
 """
 from __future__ import annotations
 
@@ -387,23 +386,3 @@ def load_entries(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> li
     sigs = table.column("signature").to_pylist()
     return [DedupEntry(id=i, order=(), length=n, exact_key=k, signature=np.frombuffer(s, dtype="<u4").astype(np.uint32))
             for i, k, n, s in zip(ids, keys, lengths, sigs)]
-
-
-class ExactDeduper:
-    """Streaming exact dedup: remembers the body key of every kept article (16 bytes each, not the texts).
-
-    The first one seen is kept (inputs are read in a stable, sorted order, so "first" is
-    deterministic). Superseded by the global `find_duplicates` once the pipeline calls it.
-    """
-
-    def __init__(self) -> None:
-        self._first: dict[str, str] = {}
-
-    def check(self, article: Article) -> Duplicate | None:
-        """`None` when the article is new (and remember it), else the `Duplicate` to report."""
-        key = body_key(article.text)
-        kept = self._first.get(key)
-        if kept is None:
-            self._first[key] = article.id
-            return None
-        return Duplicate(id=article.id, source=article.source, duplicate_of=kept, similarity=1.0, kind="exact")

@@ -37,43 +37,30 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaner import __version__
-from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner import dedup
-from cleaner.dedup import ENTRIES_FILE, DedupEntry, ExactDeduper, entry_for, find_duplicates, load_entries
-from cleaner.executors import InlineExecutor, LocalExecutor, fit_executor, input_work
-from cleaner.publish import (Duplicate, Ledger, StagedShard, VersionWriter, check_name, publish_shard,
+from cleaner.dedup import ENTRIES_FILE, DedupEntry, entry_for, find_duplicates, load_entries
+from cleaner.executors import LocalExecutor, fit_executor
+from cleaner.publish import (Ledger, StagedShard, VersionWriter, check_name, publish_shard,
                              staged_entries, staged_path, staged_summary)
-from cleaner.read import iter_input_files, read_file
+from cleaner.read import read_file
 from cleaner.records import Article, Quarantined
 from cleaner.rules import RULES_VERSION
 from cleaner.stream import (SHARD_MAX_BYTES, SHARD_MIN_BYTES, SHARDS_WANTED, VALIDATION_BATCH, InputShard,  # noqa: F401
                             _shard_records, _validated, _work, checked_records, clean_records, plan_shards,
                             shard_bytes_for, shard_records, validate_records)
 
-Outcome = Article | Quarantined | Duplicate
-
-
-def dedup_records(items: Iterable[Article | Quarantined], deduper: ExactDeduper | None = None) -> Iterator[Outcome]:
-    """Turn repeats of an already-kept article into `Duplicate`s."""
-    deduper = deduper or ExactDeduper()
-    for item in items:
-        if isinstance(item, Article):
-            dup = deduper.check(item)
-            yield dup if dup is not None else item
-        else:
-            yield item
-
-
-def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None) -> Iterator[Outcome]:
-    """Every input record's outcome, in input order (files sorted, records in file order).
+def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG,
+            executor=None) -> Iterator[Article | Quarantined]:
+    """Every input record, cleaned and validated, in input order (files sorted, records in file order).
 
     With an `executor` of several workers, shards are cleaned and validated in parallel and their
-    outcomes come back in input order (a few shards are held while earlier ones finish); exact
-    repeats are found here, streaming, as without one.
+    records come back in input order (a few shards are held while earlier ones finish). Which
+    articles are duplicates is not decided here: that needs all of them (the longest copy is kept,
+    wherever it comes), so callers collect `dedup.entry_for` of each article and ask
+    `dedup.find_duplicates` at the end, as `build` does and `cleaner.check.run_check`.
     """
-    deduper = ExactDeduper()
-    return dedup_records(unique_ids(checked_records(paths, config, executor)), deduper)
+    return unique_ids(checked_records(paths, config, executor))
 
 
 def unique_ids(items: Iterable[Article | Quarantined]) -> Iterator[Article | Quarantined]:
@@ -293,20 +280,6 @@ class Tally:
     shards: int = 0
     resumed: int = 0                  # shards found finished by an earlier, interrupted run
     started: float = field(default_factory=time.perf_counter)
-
-    def add(self, outcome: Outcome) -> None:
-        """Count one record's outcome (for callers that stream `process`)."""
-        led = self.ledger
-        led.inputs += 1
-        if isinstance(outcome, Article):
-            led.published += 1
-            _add_counts(led.removals_by_category, Counter(r.category for r in outcome.removals))
-            _add_counts(led.removals_by_rule, Counter(r.rule for r in outcome.removals))
-        elif isinstance(outcome, Quarantined):
-            led.quarantined += 1
-            _add_counts(led.quarantine_by_check, Counter(outcome.checks))
-        else:
-            led.duplicates += 1
 
 
 def _add_counts(into: dict[str, int], counts: dict[str, int]) -> None:

@@ -205,7 +205,7 @@ def _scan_duplicates(folder: Path) -> tuple[Counter, list[dict]]:
 
 def _example_lines(row: dict, removals: list[dict]):
     """The example's lines, removed ones marked; its input is read again to put them where they stood."""
-    from cleaner.explain import candidate_lines, mark_lines
+    from cleaner.explain import mark_lines
     from cleaner.records import Article, Removal, Source
 
     source = Source(row["source_path"], row["source_sha256"], row["source_index"], row["source_format"])
@@ -280,8 +280,8 @@ def render_report(folder: Path, ledger: "Ledger", name: str, version: str) -> st
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{esc(name)} {esc(version)}: build report</title><style>{_STYLE}</style></head><body>",
         f"<h1>{esc(name)} {esc(version)}</h1>",
-        f'<p class="sub">Build report: what happened to every input record, what was removed and why. '
-        f'Every number comes from this version\'s own tables; <code>manifest.json</code> lists their checksums.</p>',
+        '<p class="sub">Build report: what happened to every input record, what was removed and why. '
+        'Every number comes from this version\'s own tables; <code>manifest.json</code> lists their checksums.</p>',
         '<h2 id="ledger">Counts ledger</h2>', '<div class="row">',
         hbar_svg([("published", led.published), ("quarantined", led.quarantined), ("duplicates", led.duplicates)],
                  "outcome of every input record", OUTCOME_COLOURS),

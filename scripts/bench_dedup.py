@@ -180,7 +180,6 @@ def main() -> int:
     originals = load_originals(args.gold)
     items, negatives = build_set(originals, rng)
     group = {i: g for i, g, _, _ in items}
-    kind = {i: k for i, _, k, _ in items}
     texts = {i: t for i, _, _, t in items}
     shuffled = items[:]
     rng.shuffle(shuffled)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import zlib
 from pathlib import Path
 
 #: A real-looking story, long enough (well over 20 words) to pass the contract once cleaned.

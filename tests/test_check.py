@@ -208,3 +208,23 @@ def test_two_workers_give_the_same_report_as_one(bad_feed, monkeypatch):
     two = run_check(files, executor=make_executor("local", 2))
     assert render(one, "json") == render(two, "json")
     assert one.quarantined == 3 and one.inputs > 10
+
+
+def test_check_reports_the_duplicates_run_would_find(tmp_path):
+    """An exact copy (other case) and a near copy (one paragraph rewritten, as another outlet's edit)
+    of a seed story: `check` counts two duplicates, as `cleaner run` does, and passes the rest."""
+    from cleaner.executors import InlineExecutor
+    from cleaner.pipeline import build
+
+    text = GOOD.read_text(encoding="utf-8")
+    longest = max(text.split("\n"), key=len)
+    near = text.replace(longest, "In a development that surprised many observers, new details emerged on Monday.")
+    feed = tmp_path / "in" / "copies.jsonl"
+    feed.parent.mkdir()
+    feed.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in [("story", text), ("copy", text.upper()), ("edit", near)]) + "\n",
+                    encoding="utf-8")
+    other = SAMPLES / "001_8adc84072993be0f.txt"
+    result = run_check([feed.parent, other])
+    assert (result.inputs, result.passed, result.duplicates, result.quarantined) == (4, 2, 2, 0)
+    _, tally = build([feed.parent, other], tmp_path / "out", "ds", "v1", executor=InlineExecutor())
+    assert (tally.ledger.published, tally.ledger.duplicates) == (result.passed, result.duplicates)

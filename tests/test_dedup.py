@@ -16,7 +16,7 @@ import pytest
 
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG
-from cleaner.dedup import (ExactDeduper, body_key, entry_for, find_duplicates, load_entries, normalised_words,
+from cleaner.dedup import (entry_for, find_duplicates, load_entries, normalised_words,
                            save_entries, signature, similarity)
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Source
@@ -217,14 +217,6 @@ def test_signature_is_the_same_in_another_process(seeds):
     out = subprocess.run([sys.executable, "-c", code], input=seeds[1], capture_output=True, text=True,
                          check=True, env={"PYTHONHASHSEED": "123", "PATH": ""}).stdout
     assert out == signature(seeds[1]).tobytes().hex()
-
-
-def test_exact_deduper_keeps_the_first_and_reports_later_copies(seeds):
-    d = ExactDeduper()
-    assert d.check(art("a", seeds[0])) is None
-    dup = d.check(art("b", seeds[0].upper()))
-    assert (dup.duplicate_of, dup.kind) == ("a", "exact")
-    assert body_key(seeds[0]) != body_key(seeds[1])
 
 
 def test_keep_rule_is_the_same_for_every_permutation_of_a_small_group(bodies):

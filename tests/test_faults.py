@@ -28,7 +28,7 @@ from cleaner.cli import app
 from cleaner.executors import InlineExecutor
 from cleaner.pipeline import build
 from cleaner.publish import verify
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import SAMPLES
 
 runner = CliRunner()
 NAME = "faults"

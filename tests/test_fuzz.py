@@ -18,7 +18,6 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
