@@ -39,7 +39,9 @@ not the texts.
 - in the worker, per published article: ``entry_for(article, order, config)`` (cheap, picklable,
   works the same in a process pool or on Dask);
 - on the driver, once every entry is in: ``find_duplicates(entries, config, parent=parent_entries)``
-  returns ``{id: Duplicate}`` for the articles not to publish;
+  returns ``{id: Duplicate}`` for the articles not to publish. At scale the pipeline skips the
+  objects: it fills an `EntryColumns` straight from the staged Parquet entries and asks
+  `duplicate_rows`, which `find_duplicates` also calls, so both decide alike;
 - across versions: ``save_entries(entries, path, config)`` writes the kept articles' entries (and
   the parent's, so a chain of versions keeps deduping against all of its ancestors) as a small
   Parquet file in the version, suggested name ``ENTRIES_FILE``; a build with ``--parent`` calls
@@ -212,7 +214,7 @@ def find_duplicates(entries: Iterable[DedupEntry], config: CleanerConfig = DEFAU
     Exact copies first (same `exact_key`), then near copies (MinHash-LSH candidates whose
     estimated Jaccard similarity is at least `config.near_dup_threshold` are linked, and linked
     articles are one story); the keep rule is in the module docstring. Ids must be unique among
-    `entries` (ValueError otherwise).
+    `entries` (ValueError otherwise). The work is `duplicate_rows`'s, on the entries as columns.
 
     >>> from cleaner.records import Source
     >>> body = ("Olive growers across the south expect their smallest harvest in a decade, as a second "
@@ -225,68 +227,114 @@ def find_duplicates(entries: Iterable[DedupEntry], config: CleanerConfig = DEFAU
     >>> sorted((d.id, d.duplicate_of, d.kind) for d in dups.values())
     [('copy', 'long', 'near'), ('short', 'long', 'near')]
     """
-    new = list(entries)
-    old = sorted(parent, key=lambda e: (-e.length, e.order, e.id))
+    new, old = list(entries), list(parent)
     seen_ids: set[str] = set()
     for e in new:
         if e.id in seen_ids:
             raise ValueError(f"dedup entry id {e.id!r} is not unique")
         seen_ids.add(e.id)
-    new.sort(key=lambda e: (-e.length, e.order, e.id))
+    perm = config.minhash_perm
+    for e in old + new:
+        if e.signature.shape != (perm,):
+            raise ValueError(f"entry {e.id!r} has {e.signature.size} MinHash values, the settings say {perm}")
+    rows = old + new
 
-    # Exact pass: the first of each key in keep order represents it; parents come first.
-    first: dict[str, int] = {}           # exact key -> index into `reps`
-    reps: list[DedupEntry] = []
-    for e in old:
-        if e.exact_key not in first:
-            first[e.exact_key] = len(reps)
-            reps.append(e)
-    n_parent = len(reps)
-    copies: list[tuple[DedupEntry, int]] = []   # (entry, index of its representative)
-    for e in new:
-        rep = first.get(e.exact_key)
-        if rep is None:
-            first[e.exact_key] = len(reps)
-            reps.append(e)
-        else:
-            copies.append((e, rep))
+    def ranks(group: list[DedupEntry]) -> list[int]:  # place in (order, id) order
+        out = [0] * len(group)
+        for r, k in enumerate(sorted(range(len(group)), key=lambda k: (group[k].order, group[k].id))):
+            out[k] = r
+        return out
 
-    # Near pass over the representatives, in keep order: compare each with the kept ones.
-    resolved = _near(reps, n_parent, config)     # rep index -> (kept rep index, similarity)
+    cols = EntryColumns(length=np.array([e.length for e in rows], dtype=np.int64),
+                        rank=np.array(ranks(old) + ranks(new), dtype=np.int64),
+                        exact=np.array([e.exact_key.encode() for e in rows], dtype=object),
+                        sigs=np.array([e.signature for e in rows], dtype=np.uint32).reshape(len(rows), perm))
     out: dict[str, Duplicate] = {}
-    for i in range(n_parent, len(reps)):
-        hit = resolved.get(i)
-        if hit is not None:
-            e = reps[i]
-            out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=reps[hit[0]].id,
-                                  similarity=hit[1], kind="near")
-    for e, rep in copies:
-        hit = resolved.get(rep)
-        if hit is None:
-            out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=reps[rep].id, similarity=1.0, kind="exact")
-        else:
-            out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=reps[hit[0]].id,
-                                  similarity=hit[1], kind="near")
+    for row, kept, sim, near in zip(*duplicate_rows(cols, len(old), config)):
+        e = rows[row]
+        out[e.id] = Duplicate(id=e.id, source=e.source, duplicate_of=rows[kept].id, similarity=sim,
+                              kind="near" if near else "exact")
     return out
 
 
-def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[int, tuple[int, float]]:
+@dataclass(slots=True)
+class EntryColumns:
+    """Dedup entries as columns, one row an article: what `duplicate_rows` works on.
+
+    About 550 bytes an article (the signature is 512 of them) and no Python object per article, so
+    a build over millions of articles can hold them on the driver. `rank` orders rows of the same
+    group (parent or new) as their source order; `exact` holds the exact keys (any hashable,
+    comparable values: bytes or str).
+    """
+
+    length: np.ndarray   # int64, words in the clean body
+    rank: np.ndarray     # int64, source order within the group
+    exact: np.ndarray    # exact keys
+    sigs: np.ndarray     # (rows, minhash_perm) uint32
+
+
+def duplicate_rows(cols: EntryColumns, n_parent: int, config: CleanerConfig = DEFAULT_CONFIG
+                   ) -> tuple[list[int], list[int], list[float], list[bool]]:
+    """Which rows of `cols` from `n_parent` on repeat another: `(rows, kept rows, similarities, near?)`.
+
+    Rows before `n_parent` are the parent version's (always kept; they only absorb copies). The
+    keep order is the parent's rows, then the new ones, each by longest body, then `rank`; the
+    first row of each exact key represents it, the representatives are linked by MinHash-LSH
+    (`_near`), and each cluster keeps its first row in keep order.
+    """
+    n = len(cols.length)
+    keep: list[np.ndarray] = []
+    for lo, hi in ((0, n_parent), (n_parent, n)):
+        keep.append(lo + np.lexsort((cols.rank[lo:hi], -cols.length[lo:hi])))
+    keep_order = np.concatenate(keep) if n else np.empty(0, dtype=np.int64)
+    # Exact pass: the first of each key in keep order represents it.
+    first: dict = {}
+    rep_of = np.empty(n, dtype=np.int64)        # keep position -> position of its representative
+    exact = cols.exact
+    for pos, row in enumerate(keep_order.tolist()):
+        rep_of[pos] = first.setdefault(exact[row], pos)
+    del first
+    is_rep = rep_of == np.arange(n)
+    rep_positions = np.flatnonzero(is_rep)
+    rep_index = np.cumsum(is_rep) - 1            # keep position of a representative -> its index among reps
+    n_parent_reps = int(np.count_nonzero(is_rep[:n_parent]))
+    resolved = _near(cols.sigs, keep_order[rep_positions], n_parent_reps, config)
+    rows: list[int] = []
+    kept: list[int] = []
+    sims: list[float] = []
+    near: list[bool] = []
+    for pos in range(n_parent, n):
+        rep = int(rep_index[rep_of[pos]])
+        hit = resolved.get(rep)
+        if rep_of[pos] == pos and hit is None:
+            continue                              # a kept article
+        rows.append(int(keep_order[pos]))
+        if hit is None:                           # an exact copy of a kept representative
+            kept.append(int(keep_order[rep_of[pos]]))
+            sims.append(1.0)
+            near.append(False)
+        else:
+            kept.append(int(keep_order[rep_positions[hit[0]]]))
+            sims.append(hit[1])
+            near.append(True)
+    return rows, kept, sims, near
+
+
+def _near(sigs: np.ndarray, reps: np.ndarray, n_parent: int, config: CleanerConfig) -> dict[int, tuple[int, float]]:
     """For each representative from `n_parent` on that is a near duplicate: (kept index, similarity).
 
-    `reps` are in keep order. Candidate pairs come from the LSH buckets (each member of a bucket
-    paired with the bucket's first member in keep order); a pair whose estimated similarity reaches
-    the threshold joins the two clusters (union-find); each cluster keeps its first member.
+    `reps` are rows of `sigs`, in keep order; indexes in and out are positions in `reps`. Candidate
+    pairs come from the LSH buckets (each member of a bucket paired with the bucket's first member
+    in keep order); a pair whose estimated similarity reaches the threshold joins the two clusters
+    (union-find); each cluster keeps its first member.
     """
     n = len(reps)
     if n - n_parent == 0 or n < 2:
         return {}
     perm = config.minhash_perm
-    sigs = np.empty((n, perm), dtype=np.uint32)
-    for i, e in enumerate(reps):
-        if e.signature.shape != (perm,):
-            raise ValueError(f"entry {e.id!r} has {e.signature.size} MinHash values, the settings say {perm}")
-        sigs[i] = e.signature
-    empty = (sigs == _MAX_HASH).all(axis=1)      # no shingles: nothing to compare
+    empty = np.zeros(n, dtype=bool)              # no shingles: nothing to compare
+    for lo in range(0, n, _PAIR_CHUNK):
+        empty[lo:lo + _PAIR_CHUNK] = (sigs[reps[lo:lo + _PAIR_CHUNK]] == _MAX_HASH).all(axis=1)
     root = np.arange(n)                          # union-find; a cluster's root is its first in keep order
 
     def find(i: int) -> int:
@@ -296,7 +344,7 @@ def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[
         return i
 
     need = int(np.ceil(config.near_dup_threshold * perm - 1e-9))
-    for first, other in _band_pairs(sigs, config.lsh_bands, lsh_rows(config), empty):
+    for first, other in _band_pairs(sigs, reps, config.lsh_bands, lsh_rows(config), empty):
         while True:                              # flatten the forest so root[i] is i's cluster
             up = root[root]
             if np.array_equal(up, root):
@@ -306,7 +354,7 @@ def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[
         first, other = first[todo], other[todo]
         for lo in range(0, len(first), _PAIR_CHUNK):
             a, b = first[lo:lo + _PAIR_CHUNK], other[lo:lo + _PAIR_CHUNK]
-            linked = np.count_nonzero(sigs[a] == sigs[b], axis=1) >= need
+            linked = np.count_nonzero(sigs[reps[a]] == sigs[reps[b]], axis=1) >= need
             for x, y in zip(a[linked].tolist(), b[linked].tolist()):
                 rx, ry = find(x), find(y)
                 if rx != ry:
@@ -315,24 +363,27 @@ def _near(reps: list[DedupEntry], n_parent: int, config: CleanerConfig) -> dict[
     for i in range(n_parent, n):
         r = find(i)
         if r != i:
-            result[i] = (r, similarity(sigs[i], sigs[r]))
+            result[i] = (r, similarity(sigs[reps[i]], sigs[reps[r]]))
     return result
 
 
-_PAIR_CHUNK = 65_536
+#: Pairs (or rows) compared at a time: two (chunk, minhash_perm) copies of signatures, 8 MB by default.
+_PAIR_CHUNK = 8_192
 _BAND_MIX = np.random.RandomState(20240601).randint(1, 2**62, size=64, dtype=np.int64).astype(np.uint64) | np.uint64(1)
 
 
-def _band_pairs(sigs: np.ndarray, bands: int, rows: int, empty: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """For each LSH band, the index pairs (first, other) that share a bucket in it: each member of a
-    bucket with the bucket's first member (smallest index).
+def _band_pairs(sigs: np.ndarray, reps: np.ndarray, bands: int, rows: int, empty: np.ndarray
+                ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each LSH band, the index pairs (first, other) of `reps` positions that share a bucket in
+    it: each member of a bucket with the bucket's first member (smallest position).
 
     A band's `rows` values are mixed into one uint64 (odd multipliers, wrapping); a collision of
     two different bands only adds a candidate, which the similarity check then rejects.
     """
     idx = np.flatnonzero(~empty)
+    at = reps[idx]
     for b in range(bands):
-        block = sigs[idx, b * rows:(b + 1) * rows].astype(np.uint64)
+        block = sigs[at, b * rows:(b + 1) * rows].astype(np.uint64)
         h = np.zeros(len(idx), dtype=np.uint64)
         for j in range(rows):
             h = (h ^ block[:, j]) * _BAND_MIX[j % len(_BAND_MIX)]
@@ -370,8 +421,8 @@ def save_entries(entries: Iterable[DedupEntry], path: str | Path, config: Cleane
     return len(rows)
 
 
-def load_entries(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> list[DedupEntry]:
-    """The entries `save_entries` wrote, or ValueError if they were made with other MinHash settings."""
+def load_entry_table(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> pa.Table:
+    """The table `save_entries` wrote, or ValueError if it was made with other MinHash settings."""
     table = pq.read_table(str(path))
     meta = (table.schema.metadata or {}).get(_META_KEY)
     theirs = json.loads(meta) if meta else {}
@@ -380,6 +431,12 @@ def load_entries(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> li
     if diff:
         raise ValueError(f"{path}: dedup signatures were made with other settings ({'; '.join(diff)}); "
                          "rebuild the parent or use the same settings")
+    return table
+
+
+def load_entries(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> list[DedupEntry]:
+    """The entries `save_entries` wrote, or ValueError if they were made with other MinHash settings."""
+    table = load_entry_table(path, config)
     ids = table.column("id").to_pylist()
     keys = table.column("exact_key").to_pylist()
     lengths = table.column("length").to_pylist()

@@ -11,7 +11,9 @@ duplicate, and the `Ledger` counts them.
    entry per article (no text). A shard's folder appears only when it is complete (the done marker),
    so a killed run started again with the same arguments redoes only unfinished shards.
 2. **dedup** (on the driver, `shard_duplicates`): the entries of every shard, in input order, decide
-   which articles repeat another. Only the entries are held, never the texts.
+   which articles repeat another. Only the entries are held, as columns (about 550 bytes an
+   article, `dedup.EntryColumns`), never the texts; `write_kept_entries` then writes the version's
+   own entries for its children, a slice at a time.
 3. **publish** (in parallel, `publish.publish_shard`): each worker writes its shard's published
    pieces into the version's temporary folder; the driver adopts them in shard order, then writes
    the card and manifest and renames the version into place.
@@ -39,7 +41,7 @@ import pyarrow.parquet as pq
 from cleaner import __version__
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner import dedup
-from cleaner.dedup import ENTRIES_FILE, DedupEntry, entry_for, find_duplicates, load_entries
+from cleaner.dedup import ENTRIES_FILE, entry_for
 from cleaner.executors import LocalExecutor, fit_executor
 from cleaner.publish import (Ledger, StagedShard, VersionWriter, check_name, publish_shard,
                              staged_entries, staged_path, staged_summary)
@@ -163,62 +165,117 @@ def id_clashes(work: Path, shards: list[InputShard]) -> dict[int, dict[int, str]
 
 
 def shard_duplicates(work: Path, shards: list[InputShard], config: CleanerConfig = DEFAULT_CONFIG,
-                     parent: Iterable[DedupEntry] = (), skip: dict[int, dict[int, str]] | None = None
+                     parent_file: Path | None = None, skip: dict[int, dict[int, str]] | None = None
                      ) -> dict[int, dict[int, tuple[str, float, str]]]:
-    """Which staged articles repeat another, decided once over every shard's entries (`dedup.find_duplicates`).
+    """Which staged articles repeat another, decided once over every shard's entries (`dedup.duplicate_rows`).
 
-    Returns `{shard: {seq: (duplicate_of, similarity, kind)}}`. Entries are given `find_duplicates`
-    under a stand-in id unique to their place, so two input records that carry the same `id` are
-    still two articles. Articles in `skip` (id clashes, quarantined instead) take no part.
-    Memory: one entry per article (its signature and keys), no text.
+    Returns `{shard: {seq: (duplicate_of, similarity, kind)}}`. Rows are places (shard, seq), not
+    ids, so two input records that carry the same `id` are still two articles. Articles in `skip`
+    (id clashes, quarantined instead) take no part. The parent version's entries (`parent_file`,
+    `dedup.ENTRIES_FILE` of the parent) come first and are always kept.
+
+    Memory: the entries as columns, about 550 bytes an article (`dedup.EntryColumns`), filled
+    shard by shard into arrays sized once; ids stay in Arrow until a duplicate names one.
     """
     skip = skip or {}
-    entries: list[DedupEntry] = []
-    real: dict[str, str] = {}
+    parent = dedup.load_entry_table(parent_file, config) if parent_file is not None and parent_file.is_file() else None
+    n_parent = len(parent) if parent is not None else 0
+    sizes = [pq.read_metadata(staged_path(work, s.index) / "entries.parquet").num_rows for s in shards]
+    total = n_parent + sum(sizes)
+    cols = dedup.EntryColumns(length=np.empty(total, dtype=np.int64), rank=np.empty(total, dtype=np.int64),
+                              exact=np.empty(total, dtype=object),
+                              sigs=np.empty((total, config.minhash_perm), dtype=np.uint32))
+    ids: list[pa.Array] = []          # per part: the ids of its rows, for naming the kept article
+    places: list[tuple[int, np.ndarray]] = []  # per shard part: (shard index, seq of each row)
+    starts: list[int] = []
+    filled = 0
+
+    def fill(t: pa.Table, rank: np.ndarray) -> None:
+        nonlocal filled
+        k = len(t)
+        cols.length[filled:filled + k] = t["length"].to_numpy()
+        cols.rank[filled:filled + k] = rank
+        cols.exact[filled:filled + k] = t["exact_key"].to_numpy(zero_copy_only=False)
+        cols.sigs[filled:filled + k] = _signature_matrix(t["signature"], config.minhash_perm)
+        starts.append(filled)
+        ids.append(t["id"].combine_chunks())
+        filled += k
+
+    if parent is not None:
+        rank = np.empty(n_parent, dtype=np.int64)  # a parent's articles rank by id (their order is ())
+        rank[pc.sort_indices(parent["id"]).to_numpy()] = np.arange(n_parent)
+        fill(parent, rank)
+        places.append((-1, np.empty(0, dtype=np.int64)))
+    del parent
     for shard in shards:
         t = staged_entries(work, shard.index)
-        sigs = _signature_matrix(t["signature"], config.minhash_perm)
-        for row, (seq, id_, length, key) in enumerate(zip(t["seq"].to_pylist(), t["id"].to_pylist(),
-                                                          t["length"].to_pylist(), t["exact_key"].to_pylist())):
-            if seq in skip.get(shard.index, ()):
-                continue
-            place = f"\x00{shard.index}:{seq}"
-            real[place] = id_
-            entries.append(DedupEntry(id=place, order=(shard.index, seq), length=length, exact_key=key,
-                                      signature=sigs[row]))
-    found = find_duplicates(entries, config, parent=parent)
+        if skip.get(shard.index):
+            t = t.filter(pc.invert(pc.is_in(t["seq"], value_set=pa.array(sorted(skip[shard.index]), pa.int64()))))
+        seq = t["seq"].to_numpy()
+        fill(t, (shard.index << 32) | seq)
+        places.append((shard.index, seq))
+    rows, kept, sims, near = dedup.duplicate_rows(
+        dedup.EntryColumns(cols.length[:filled], cols.rank[:filled], cols.exact[:filled], cols.sigs[:filled]),
+        n_parent, config)
+    starts_arr = np.array(starts, dtype=np.int64)
     out: dict[int, dict[int, tuple[str, float, str]]] = {}
-    for d in found.values():
-        shard_index, seq = d.id[1:].split(":")
-        out.setdefault(int(shard_index), {})[int(seq)] = (real.get(d.duplicate_of, d.duplicate_of),
-                                                          d.similarity, d.kind)
+    for row, keep, sim, is_near in zip(rows, kept, sims, near):
+        part = int(np.searchsorted(starts_arr, row, side="right")) - 1
+        kpart = int(np.searchsorted(starts_arr, keep, side="right")) - 1
+        shard_index, seq = places[part]
+        out.setdefault(shard_index, {})[int(seq[row - starts[part]])] = (
+            ids[kpart][keep - starts[kpart]].as_py(), sim, "near" if is_near else "exact")
     return out
 
 
-def kept_entries(work: Path, shards: list[InputShard], duplicates: dict[int, dict[int, tuple]],
-                 parent_file: Path | None, config: CleanerConfig) -> pa.Table:
-    """The dedup entries a version keeps for its children: its published articles' and its parent's.
+def write_kept_entries(path: Path, work: Path, shards: list[InputShard], duplicates: dict[int, set[int]],
+                       parent_file: Path | None, config: CleanerConfig) -> int:
+    """Write the dedup entries a version keeps for its children (its published articles' and its
+    parent's) to `path`; return the rows.
 
-    The table `dedup.save_entries` writes (id, exact_key, length, signature, sorted by id, the
-    MinHash settings in the metadata), assembled in Arrow from the staged entries so that no Python
-    object per article is made; `dedup.load_entries` reads it back.
+    The file `dedup.save_entries` writes (id, exact_key, length, signature, sorted by id, the
+    MinHash settings in the metadata), assembled in Arrow from the staged entries, with no Python
+    object per article, and written a slice of rows at a time, so only the entries themselves
+    (about 600 bytes an article) are held, not sorted copies of them. `dedup.load_entries` reads it.
     """
     columns = ["id", "exact_key", "length", "signature"]
+    staged = entry_schema(config)
+    schema = pa.schema([staged.field(name) for name in columns])
     parts = []
     for shard in shards:
         t = staged_entries(work, shard.index)
         dups = duplicates.get(shard.index)
         if dups:
             t = t.filter(pc.invert(pc.is_in(t["seq"], value_set=pa.array(sorted(dups), pa.int64()))))
-        parts.append(t.select(columns))
-    staged = entry_schema(config)
-    schema = pa.schema([staged.field(name) for name in columns])
+        parts.append(t.select(columns).cast(schema))
     if parent_file is not None and parent_file.is_file():
         parts.append(pq.read_table(parent_file).select(columns).cast(schema))
-    table = pa.concat_tables(parts).cast(schema) if parts else schema.empty_table()
-    table = table.take(pc.sort_indices(table, sort_keys=[("id", "ascending")]))
+    # Sorted by id without one sorted copy of everything: each slice of the id order takes its rows
+    # from the parts that hold them (Arrow's take on a many-chunked table would join the chunks).
+    starts = np.cumsum([0] + [len(t) for t in parts])
+    order = pc.sort_indices(pa.chunked_array([t["id"] for t in parts], pa.string())).to_numpy().astype(np.int64)
     settings = json.dumps(dedup._settings(config), sort_keys=True).encode()
-    return table.combine_chunks().replace_schema_metadata({dedup._META_KEY: settings})
+    with pq.ParquetWriter(str(path), schema.with_metadata({dedup._META_KEY: settings}),
+                          compression=config.compression) as out:
+        if not len(order):
+            out.write_table(schema.empty_table())
+        for lo in range(0, len(order), KEPT_ENTRIES_SLICE):
+            rows = order[lo:lo + KEPT_ENTRIES_SLICE]
+            part_of = np.searchsorted(starts, rows, side="right") - 1
+            pieces, where = [], []
+            for p in np.unique(part_of).tolist():
+                picked = np.flatnonzero(part_of == p)
+                pieces.append(parts[p].take(pa.array(rows[picked] - starts[p])))
+                where.append(picked)
+            back = np.empty(len(rows), dtype=np.int64)  # row k of the slice is row back[k] of the pieces
+            back[np.concatenate(where)] = np.arange(len(rows))
+            out.write_table(pa.concat_tables(pieces).combine_chunks().take(pa.array(back)),
+                            row_group_size=KEPT_ENTRIES_SLICE)
+    return int(starts[-1])
+
+
+#: Rows of the kept-entries file written (and held sorted) at a time: one Parquet row group.
+KEPT_ENTRIES_SLICE = 4_096
 
 
 def _signature_matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
@@ -308,7 +365,6 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
     tally = Tally(files=sum(len(s.paths) for s in shards), shards=len(shards))
     with VersionWriter(Path(out_dir), name, version, config, parent=parent,
                        tool_version=__version__, rules_version=RULES_VERSION) as writer:
-        parent_entries = _parent_entries(writer.base / writer.parent, config) if writer.parent else []
         work = work_folder(out_dir, writer.name, shards, shard_bytes, config)
         work.mkdir(parents=True, exist_ok=True)
         summaries = {s.index: found for s in shards if (found := staged_summary(work, s.index)) is not None}
@@ -331,11 +387,11 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
                 live[0] = 0
                 progress("shard", 1)
             clashes = id_clashes(work, shards)
-            duplicates = shard_duplicates(work, shards, config, parent_entries, skip=clashes)
-            del parent_entries
             parent_file = writer.base / writer.parent / ENTRIES_FILE if writer.parent else None
+            duplicates = shard_duplicates(work, shards, config, parent_file, skip=clashes)
             left_out = {i: set(duplicates.get(i, ())) | set(clashes.get(i, ())) for i in duplicates.keys() | clashes.keys()}
-            writer.add_extra_table(ENTRIES_FILE, kept_entries(work, shards, left_out, parent_file, config))
+            rows = write_kept_entries(writer.extra_file(ENTRIES_FILE), work, shards, left_out, parent_file, config)
+            writer.add_extra_file(ENTRIES_FILE, rows)
             items = [(s.index, duplicates.get(s.index, {}), clashes.get(s.index, {})) for s in shards]
             published: dict[int, dict] = {}
             for i, result in executor.map_unordered(_publish_one, items, str(work), str(writer.tmp), config):
@@ -361,9 +417,3 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
                                     "input_shard_bytes": shard_bytes})
     shutil.rmtree(work, ignore_errors=True)
     return final, tally
-
-
-def _parent_entries(parent_dir: Path, config: CleanerConfig) -> list[DedupEntry]:
-    """The dedup entries a parent version saved (none when it is not there or predates them)."""
-    path = parent_dir / ENTRIES_FILE
-    return load_entries(path, config) if path.is_file() else []

@@ -355,12 +355,6 @@ class VersionWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def add_extra_table(self, rel: str, table: pa.Table) -> None:
-        """Write `table` as the Parquet file `rel` of this version (outside the table configs) and list it."""
-        path = self.extra_file(rel)
-        pq.write_table(table, path, compression=self.config.compression)
-        self.add_extra_file(rel, table.num_rows)
-
     def add_extra_file(self, rel: str, rows: int | None = None) -> None:
         self._check_open()
         if not (self.tmp / rel).is_file():

@@ -195,3 +195,33 @@ def test_an_id_reused_with_another_body_is_quarantined_wherever_the_shard_bounda
         assert (counts["published"], counts["quarantined"], counts["duplicates"]) == (1, 1, 1)
         results.append(sorted(p.name for p in version.rglob("*.parquet")))
     assert results[0] == results[1]
+
+
+def test_kept_entries_are_the_published_articles_sorted_by_id_in_any_slice_size(tmp_path, monkeypatch):
+    """The version's dedup entries, written a slice at a time from many shards: one per published
+    article, sorted by id, each the signature of the published text; a child version's file holds
+    its parent's entries too, and the slice size changes no entry."""
+    from cleaner import pipeline
+    from cleaner.dedup import ENTRIES_FILE, load_entries, signature
+    from cleaner.executors import InlineExecutor
+
+    seen = []
+    for slice_rows in (2, 1000):
+        monkeypatch.setattr(pipeline, "KEPT_ENTRIES_SLICE", slice_rows)
+        out = tmp_path / f"out{slice_rows}"
+        v1, _ = pipeline.build([SAMPLES], out, "ds", "v1", executor=InlineExecutor(), shard_bytes=1)
+        entries = load_entries(v1 / ENTRIES_FILE)
+        data = pd.read_parquet(v1 / "data")
+        assert [e.id for e in entries] == sorted(data["id"])
+        texts = dict(zip(data["id"], data["text"]))
+        assert all((e.signature == signature(texts[e.id])).all() for e in entries)
+        extra = tmp_path / f"extra{slice_rows}"
+        extra.mkdir()
+        (extra / "new.jsonl").write_text(json.dumps({"id": "0-new", "title": "New", "text": (
+            "The harbour ferry will run every twenty minutes from April, the council said on Monday, "
+            "after a year in which the service was cut to one boat an hour.")}) + "\n")
+        v2, _ = pipeline.build([extra], out, "ds", "v2", parent="v1", executor=InlineExecutor())
+        child = [e.id for e in load_entries(v2 / ENTRIES_FILE)]
+        assert child == sorted([e.id for e in entries] + ["0-new"])
+        seen.append([(e.id, e.exact_key, e.length, e.signature.tobytes()) for e in load_entries(v2 / ENTRIES_FILE)])
+    assert seen[0] == seen[1]
