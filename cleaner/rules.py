@@ -146,7 +146,7 @@ RULES: tuple[Rule, ...] = (
          example="A man reacts inside a vehicle damaged by shelling, in Brovary, Ukraine, Tuesday, March 1, 2022. (AP Photo/Efrem Lukatsky)",
          counter="The agency said the photo (released on Monday) showed the damage.",
          seen="seeds 000 and 003: AFP/Getty and AP captions", needs=("photo", "foto", "image", "picture", "/", "getty")),
-    Rule("caption.credit_label", "caption", r"\S.{10,}?[\s.]+(?:credit|photo|picture|image|foto)s?\s*:\s*[^:.!?]{2,60}$",
+    Rule("caption.credit_label", "caption", r"^\s*\S.{10,}?[\s.]+(?:credit|photo|picture|image|foto)s?\s*:\s*[^:.!?]{2,60}$",
          example="Beijing Chaoyang Hospital in Beijing, China, where infected people sought treatment Credit: EPA",
          counter="The committee gave him credit: he had warned them about the bridge a year before it fell.", max_words=70,
          seen="UK tabloid captions, 'Credit: Getty - Contributor'", needs=("credit", "photo", "picture", "image", "foto")),

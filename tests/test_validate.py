@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cleaner.config import CleanerConfig
 from cleaner.records import Article, Source
 from cleaner.validate import validate_articles
-from schemas.articles import find_boilerplate, mojibake_pattern
+from schemas.articles import contains_re2, find_boilerplate, mojibake_pattern
 from schemas.quarantine import QuarantineSchema
 from schemas.removals import RemovalSchema
 
@@ -78,8 +78,12 @@ def test_a_sentence_that_mentions_related_articles_is_not_boilerplate():
 @given(st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
     ["cafÃ©", "Itâ€™s", "naïve café", "Ã¼ber", "Â£5", "“quoted”", "中文 текст", "â€œHiâ€\x9d"]))
 def test_the_vectorised_mojibake_pattern_agrees_with_ftfy(text):
+    """In Python's `re` and in RE2 (pyarrow), where the contract runs it."""
     import re
+
+    import pandas as pd
     assert bool(re.search(mojibake_pattern(), text)) == is_bad(text)
+    assert contains_re2(pd.Series([text]), mojibake_pattern()).tolist() == [is_bad(text)]
 
 
 def test_published_removals_and_quarantine_meet_their_schemas(tmp_path):
