@@ -13,10 +13,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG
-from cleaner.dedup import (entry_for, find_duplicates, load_entries, normalised_words,
+from cleaner.dedup import (entry_for, shingles, find_duplicates, load_entries, normalised_words,
                            save_entries, signature, similarity)
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Source
@@ -253,3 +255,16 @@ def test_chinese_story_with_an_updated_sentence_is_found_and_another_ferry_story
     dups = find_duplicates(entries(("a", FERRY_ZH), ("b", updated), ("c", other)))
     assert len(normalised_words(updated)) > len(normalised_words(FERRY_ZH))
     assert {i: (d.duplicate_of, d.kind) for i, d in dups.items()} == {"a": ("b", "near")}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("the of and harbour ferry council voted on monday 渡 轮 2024 é".split()), max_size=60))
+def test_signature_is_datasketchs_minhash(words):
+    """`_minhash` computes in bulk what datasketch's MinHash computes shingle by shingle: saved
+    signatures of earlier versions stay comparable."""
+    from datasketch import MinHash
+
+    from cleaner import dedup
+    m = MinHash(num_perm=DEFAULT_CONFIG.minhash_perm, seed=dedup.MINHASH_SEED, scheme=dedup.MINHASH_SCHEME)
+    m.update_batch(shingles(words, DEFAULT_CONFIG.shingle_words))
+    assert dedup._minhash(words, DEFAULT_CONFIG).tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
