@@ -243,10 +243,10 @@ def find_duplicates(entries: Iterable[DedupEntry], config: CleanerConfig = DEFAU
             raise ValueError(f"dedup entry id {e.id!r} is not unique")
         seen_ids.add(e.id)
     perm = config.minhash_perm
-    for e in old + new:
+    rows = old + new
+    for e in rows:
         if e.signature.shape != (perm,):
             raise ValueError(f"entry {e.id!r} has {e.signature.size} MinHash values, the settings say {perm}")
-    rows = old + new
 
     def ranks(group: list[DedupEntry]) -> list[int]:  # place in (order, id) order
         out = [0] * len(group)

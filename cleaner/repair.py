@@ -72,8 +72,9 @@ def _fix_text(text: str) -> str:
 
 
 def _may_need_ftfy(line: str) -> bool:
-    """Whether ftfy could change `line` (C0 controls already removed): it holds `&` (an entity), a character one of ftfy's fixes
-    acts on, a character its mojibake detector could count, or is not in NFC.
+    """Whether ftfy could change `line` (C0 controls already removed): it holds `&` (an entity), a
+    character one of ftfy's fixes acts on, a character its mojibake detector could count, or is
+    not in NFC.
 
     Typographic quotes, dashes and the ellipsis are in the detector's tables, but only ever next
     to a rarer character it also counts ("â€™"): a line whose only non-ASCII characters are those,

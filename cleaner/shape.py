@@ -113,8 +113,7 @@ def stop_density(text: str, mask: int = 1) -> float:
     ws = _WORD.findall(text.lower())
     if not ws:
         return 0.0
-    table = _word_languages()
-    return sum(1 for w in ws if table.get(w, 0) & mask) / len(ws)
+    return sum(map(stop_words(mask).__contains__, ws)) / len(ws)
 
 
 def cjk_share(text: str) -> float:
