@@ -34,6 +34,7 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 
+from cleaner.records import Label
 from cleaner.rules import ANYWHERE, first_match, phrase_key
 from cleaner.shape import Shape, cjk_share, document_language_mask, shape
 
@@ -64,12 +65,6 @@ class Line:
     def paragraph_like(self) -> bool:
         """Long enough and ending like a sentence: what a story paragraph looks like."""
         return self.n_words >= 25 or (self.n_words >= PARAGRAPH_MIN_WORDS and bool(_SENTENCE_END.search(self.text)))
-
-
-@dataclass(slots=True, frozen=True)
-class Label:
-    category: str
-    rule: str
 
 
 def segment(text: str) -> list[Line]:

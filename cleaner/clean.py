@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from cleaner.classify import Label, Line, classify, norm, segment
+from cleaner.classify import Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.records import Article, Removal
+from cleaner.records import Article, Label, Removal
 from cleaner.repair import repair
 
 _BYLINE_LEAD = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
@@ -96,7 +96,7 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> A
 
 def _clean_html(article: Article, config: CleanerConfig) -> Article:
     """Extract the main content's blocks, then run the same line classifier over them."""
-    from cleaner.html import clean_authors, extract_html
+    from cleaner.html.extract import clean_authors, extract_html
 
     doc = extract_html(article.raw, article.url)
     for field in ("title", "subtitle", "published", "url", "site_name", "language"):

@@ -82,7 +82,7 @@ def run(
     A run that was killed resumes: the same command again redoes only the shards not finished.
     """
     from cleaner.pipeline import build
-    from cleaner.publish import VersionExistsError
+    from cleaner.publish.version import VersionExistsError
 
     if not inputs:
         inputs, name = [sample_corpus()], name or "news-sample"
@@ -285,7 +285,7 @@ def diff(
 @app.command()
 def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
     """Recompute every checksum of a published version; exit 1 if anything differs."""
-    from cleaner.publish import verify as verify_version
+    from cleaner.publish.manifest import verify as verify_version
 
     if not path.is_dir():
         raise _fail(f"no such version folder: {path}")

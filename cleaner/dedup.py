@@ -65,8 +65,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.publish import Duplicate
-from cleaner.records import Article, Source
+from cleaner.records import Article, Duplicate, Source
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Scripts written without spaces (Chinese, Japanese kana and kanji): each character is a word.

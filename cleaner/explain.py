@@ -60,7 +60,7 @@ def candidate_lines(article: Article) -> list[tuple[int, str]]:
 
     if article.content_type != "html":
         return [(ln.index, ln.text) for ln in segment(repair(article.raw))]
-    from cleaner.html import extract_html
+    from cleaner.html.extract import extract_html
 
     out = []
     for i, block in enumerate(extract_html(article.raw, article.url).blocks):

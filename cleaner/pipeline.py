@@ -14,7 +14,7 @@ duplicate, and the `Ledger` counts them.
    which articles repeat another. Only the entries are held, as columns (about 550 bytes an
    article, `dedup.EntryColumns`), never the texts; `write_kept_entries` then writes the version's
    own entries for its children, a slice at a time.
-3. **publish** (in parallel, `publish.publish_shard`): each worker writes its shard's published
+3. **publish** (in parallel, `publish.staging.publish_shard`): each worker writes its shard's published
    pieces into the version's temporary folder; the driver adopts them in shard order, then writes
    the card and manifest and renames the version into place.
 
@@ -43,10 +43,10 @@ from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner import dedup
 from cleaner.dedup import ENTRIES_FILE, entry_for
 from cleaner.executors import LocalExecutor, fit_executor
-from cleaner.publish import (Ledger, StagedShard, VersionWriter, check_name, publish_shard,
-                             staged_entries, staged_path, staged_summary)
+from cleaner.publish.staging import StagedShard, publish_shard, staged_entries, staged_path, staged_summary
+from cleaner.publish.version import VersionWriter, check_name
 from cleaner.read import read_file
-from cleaner.records import Article, Quarantined
+from cleaner.records import Article, Ledger, Quarantined
 from cleaner.rules import RULES_VERSION
 from cleaner.stream import (SHARD_MAX_BYTES, SHARD_MIN_BYTES, SHARDS_WANTED, VALIDATION_BATCH, InputShard,  # noqa: F401
                             _shard_records, _validated, _work, checked_records, clean_records, plan_shards,

@@ -1,4 +1,6 @@
-"""The records that flow through every stage: `Source`, `Removal`, `Article` and `Quarantined`.
+"""The records that flow through every stage, each defined here and nowhere else.
+
+`Source`, `Label`, `Removal`, `Article`, `Quarantined`, `Duplicate` and the `Ledger` of outcomes.
 
 One record flows (datatrove's `Document`): a reader makes an `Article` holding the raw input, the
 stages fill in the clean fields, and a record that cannot go on becomes a `Quarantined` that keeps
@@ -9,10 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
-
-#: Removal categories for lines that moved to metadata rather than being thrown away.
-META_CATEGORIES = ("title", "subtitle", "byline")
-
 
 @dataclass(slots=True, frozen=True)
 class Source:
@@ -35,6 +33,14 @@ class Source:
         'feed.jsonl:412'
         """
         return f"{self.path}:{self.index}"
+
+
+@dataclass(slots=True, frozen=True)
+class Label:
+    """What a line is when it is not story: its category (caption, navigation...) and the rule id that said so."""
+
+    category: str
+    rule: str
 
 
 @dataclass(slots=True, frozen=True)
@@ -116,3 +122,51 @@ def article_id(source: Source, raw: str, given: str | None = None) -> str:
     name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
     h = hashlib.sha256(f"{name}\0{source.index}\0".encode() + raw.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class Ledger:
+    """What happened to every input record; `inputs == published + quarantined + duplicates`."""
+
+    inputs: int = 0
+    published: int = 0
+    quarantined: int = 0
+    duplicates: int = 0
+    removals_by_category: dict[str, int] = field(default_factory=dict)
+    removals_by_rule: dict[str, int] = field(default_factory=dict)
+    quarantine_by_check: dict[str, int] = field(default_factory=dict)
+
+    def balanced(self) -> bool:
+        """True when every input record has exactly one outcome.
+
+        >>> Ledger(inputs=3, published=1, quarantined=1, duplicates=1).balanced()
+        True
+        >>> Ledger(inputs=3, published=2).balanced()
+        False
+        """
+        return self.inputs == self.published + self.quarantined + self.duplicates
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ledger as the manifest stores it: tallies sorted by key, `balanced` spelled out."""
+        return {
+            "inputs": self.inputs, "published": self.published, "quarantined": self.quarantined,
+            "duplicates": self.duplicates, "balanced": self.balanced(),
+            "removals_by_category": dict(sorted(self.removals_by_category.items())),
+            "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
+            "quarantine_by_check": dict(sorted(self.quarantine_by_check.items())),
+        }
+
+
+DUPLICATE_KINDS = ("exact", "near")
+
+
+@dataclass(slots=True)
+class Duplicate:
+    """A record not published because it repeats another (`kind` is "exact" or "near")."""
+
+    id: str
+    source: Source
+    duplicate_of: str
+    similarity: float
+    kind: str
+

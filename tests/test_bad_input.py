@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from cleaner.cli import app
 from cleaner.pipeline import build, process
-from cleaner.publish import verify
+from cleaner.publish.manifest import verify
 from cleaner.records import Quarantined
 from tests.conftest import ROOT, SAMPLES
 

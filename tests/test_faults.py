@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from cleaner.cli import app
 from cleaner.executors import InlineExecutor
 from cleaner.pipeline import build
-from cleaner.publish import verify
+from cleaner.publish.manifest import verify
 from tests.conftest import SAMPLES
 
 runner = CliRunner()

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from cleaner.clean import clean_article
 from cleaner.executors import InlineExecutor
 from cleaner.pipeline import build
-from cleaner.publish import verify
+from cleaner.publish.manifest import verify
 from cleaner.read import CHECKS, read_file
 from cleaner.records import Article, Quarantined
 from cleaner.repair import repair

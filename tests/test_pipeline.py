@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.publish import verify
+from cleaner.publish.manifest import verify
 from tests.conftest import SAMPLES
 
 runner = CliRunner()

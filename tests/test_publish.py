@@ -16,10 +16,9 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 
 from cleaner.config import CleanerConfig  # noqa: E402
-from cleaner.publish import (  # noqa: E402
-    Duplicate, Ledger, VersionExistsError, VersionWriter, latest_version, next_version, verify,
-)
-from cleaner.records import Article, Quarantined, Removal, Source  # noqa: E402
+from cleaner.publish.manifest import verify  # noqa: E402
+from cleaner.publish.version import VersionExistsError, VersionWriter, latest_version, next_version  # noqa: E402
+from cleaner.records import Article, Duplicate, Ledger, Quarantined, Removal, Source  # noqa: E402
 
 SHA = "ab" * 32
 CONFIG = CleanerConfig(shard_rows=2, row_group_rows=1)
@@ -415,7 +414,7 @@ def test_card_says_when_the_ledger_does_not_balance(tmp_path):
 
 def _staged(work: Path, index: int, articles: list[Article], config: CleanerConfig = CONFIG) -> None:
     import pyarrow as pa
-    from cleaner.publish import StagedShard
+    from cleaner.publish.staging import StagedShard
     schema = pa.schema([("seq", pa.int64()), ("id", pa.string())])
     with StagedShard(work, index, config, schema) as staged:
         for a in articles:
@@ -424,7 +423,7 @@ def _staged(work: Path, index: int, articles: list[Article], config: CleanerConf
 
 
 def test_shards_written_by_workers_are_adopted_in_order_and_named_of_n(tmp_path):
-    from cleaner.publish import publish_shard, staged_summary
+    from cleaner.publish.staging import publish_shard, staged_summary
     work = tmp_path / "work"
     work.mkdir()
     arts = make_articles(5)
@@ -451,7 +450,7 @@ def test_shards_written_by_workers_are_adopted_in_order_and_named_of_n(tmp_path)
 
 def test_a_staged_shard_left_without_commit_leaves_no_done_marker(tmp_path):
     import pyarrow as pa
-    from cleaner.publish import StagedShard, staged_summary
+    from cleaner.publish.staging import StagedShard, staged_summary
     with pytest.raises(RuntimeError):
         with StagedShard(tmp_path, 0, CONFIG, pa.schema([("seq", pa.int64())])) as staged:
             staged.add_article(make_articles(1)[0], {})

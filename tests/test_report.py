@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from cleaner.pipeline import build
-from cleaner.publish import verify
-from cleaner.report import REPORT, hbar_svg, histogram_svg, length_bins, render_report
+from cleaner.publish.manifest import verify
+from cleaner.publish.report import REPORT, hbar_svg, histogram_svg, length_bins, render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "cleaner" / "data" / "samples"
@@ -103,7 +103,7 @@ def test_report_bytes_are_the_same_for_the_same_inputs(tmp_path):
 
 
 def test_an_empty_version_still_gets_a_report(tmp_path):
-    from cleaner.publish import Ledger
+    from cleaner.records import Ledger
 
     (tmp_path / "data").mkdir()
     page = render_report(tmp_path, Ledger(), "empty", "v1")

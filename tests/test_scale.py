@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from cleaner import pipeline
 from cleaner.cli import app
 from cleaner.executors import DaskExecutor, InlineExecutor, LocalExecutor
-from cleaner.publish import verify
+from cleaner.publish.manifest import verify
 from tests.conftest import ROOT, SAMPLES
 
 SHARD_BYTES = 40_000  # small shards, so a small corpus is cut into several
@@ -91,15 +91,16 @@ def test_published_rows_are_in_input_order_and_duplicates_left_out(corpus, inlin
 KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
-from cleaner import pipeline, publish
+from cleaner import pipeline
+from cleaner.publish import staging
 from cleaner.executors import InlineExecutor
 
-real_add = publish.StagedShard.add_article
+real_add = staging.StagedShard.add_article
 def add_article(self, article, entry):
     if self.final.name == "shard-00003":  # killed in the middle of the fourth shard
         os.kill(os.getpid(), signal.SIGKILL)
     return real_add(self, article, entry)
-publish.StagedShard.add_article = add_article
+staging.StagedShard.add_article = add_article
 pipeline.build([sys.argv[1]], sys.argv[2], "news", "v1", executor=InlineExecutor(), shard_bytes=int(sys.argv[3]))
 """
 

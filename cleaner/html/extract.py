@@ -6,7 +6,7 @@ from well-kept libraries: htmldate for a publication date the structured data do
 `stop-words` lists for a language the page does not declare. Headlines lose the site name they
 carry (``Headline | Site``); author fields lose roles, credentials and outlet names.
 
-The body is found by `cleaner.html_body` and returned as blocks, each with the boilerplate
+The body is found by `cleaner.html.body` and returned as blocks, each with the boilerplate
 category its markup gave it (a ``<figcaption>``, a share bar...), so the line classifier sees HTML
 and text input alike.
 
@@ -24,8 +24,8 @@ from functools import lru_cache
 import lxml.html
 from lxml import etree
 
-from cleaner import html_body as B
-from cleaner import html_rules as R
+from cleaner.html import body as B
+from cleaner.html import markup as R
 
 _PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
                        recover=True, encoding="utf-8")

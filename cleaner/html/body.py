@@ -5,7 +5,7 @@ overflow the stack):
 
 1. `segment` walks the tree once and cuts its visible text into `Segment`s at block-level element
    boundaries and at ``<br>``; each segment remembers the element that owns it, how much of it is
-   link text, and which boilerplate markers (`html_rules`) sit above it.
+   link text, and which boilerplate markers (`cleaner.html.markup`) sit above it.
 2. `choose_region` scores the elements that hold sentence-shaped, link-poor paragraphs
    (readability's scoring, spread over five ancestor levels), climbs from the best one as
    readability.js does (several high scorers under one ancestor, a parent scoring higher, an only
@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from cleaner import html_rules as R
+from cleaner.html import markup as R
 
 #: Elements whose start and end cut the text into blocks.
 BLOCK_TAGS = frozenset((

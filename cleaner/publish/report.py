@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 if TYPE_CHECKING:
-    from cleaner.publish import Ledger
+    from cleaner.records import Ledger
 
 REPORT = "report.html"
 N_EXAMPLES = 3

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 
-from cleaner.records import Article, Quarantined, Removal
-
-if TYPE_CHECKING:  # publish imports tables, not the other way round
-    from cleaner.publish import Duplicate
+from cleaner.records import Article, Duplicate, Quarantined, Removal
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())

@@ -1,0 +1,117 @@
+"""The dataset card: YAML front matter that `datasets` and the Hub read, then counts and provenance."""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import yaml
+
+from cleaner.publish import tables
+
+
+def _cell(v: Any) -> str:
+    return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def _tally(title: str, what: str, counts: dict[str, int]) -> list[str]:
+    lines = [f"## {title}", ""]
+    if not counts:
+        return lines + ["None.", ""]
+    lines += [f"| {what} | count |", "|---|---:|"]
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"| {_cell(key)} | {n} |")
+    return lines + [""]
+
+
+def _size_category(n: int) -> str:
+    """The Hub's size bucket for `n` rows.
+
+    >>> _size_category(0), _size_category(999), _size_category(1000), _size_category(20_000)
+    ('n<1K', 'n<1K', '1K<n<10K', '10K<n<100K')
+    """
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                         (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")):
+        if n < limit:
+            return label
+    return "n>10M"
+
+
+def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[str, int],
+          shards: dict[str, int], languages: list[str]) -> str:
+    """The dataset card: YAML front matter `datasets` reads, then counts and provenance in Markdown.
+
+    Nothing here depends on where the version is written, so two builds give the same card.
+    """
+    header: dict[str, Any] = {"pretty_name": m["name"]}
+    if languages:
+        header["language"] = languages
+    header["tags"] = ["news", "text"]
+    header["size_categories"] = [_size_category(rows["default"])]
+    header["configs"] = [
+        {"config_name": cfg, **({"default": True} if cfg == "default" else {}),
+         "data_files": [{"split": "train", "path": f"{folder}/train-*.parquet"}]}
+        for cfg, folder, _ in tables.CONFIGS]
+    header["dataset_info"] = [
+        {"config_name": cfg, "features": tables.features_yaml(schema),
+         "splits": [{"name": "train", "num_bytes": nbytes[cfg], "num_examples": rows[cfg]}],
+         "download_size": sum(f["bytes"] for f in files if f["path"].startswith(folder + "/")),
+         "dataset_size": nbytes[cfg]}
+        for cfg, folder, schema in tables.CONFIGS]
+    front = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    c = m["counts"]
+    inputs_sha = hashlib.sha256("".join(f"{i['path']}\t{i['sha256']}\n" for i in m["inputs"]).encode()).hexdigest()
+    where = f"path/to/{m['name']}/{m['version']}"
+    empty = [cfg for cfg, _, _ in tables.CONFIGS if rows[cfg] == 0]
+    lines = [
+        "---", front.rstrip("\n"), "---", "",
+        f"# {m['name']} {m['version']}", "",
+        f"Cleaned news articles: {c['published']} published from {c['inputs']} input records, built by "
+        f"{m['tool']['name']} {m['tool']['version']} with rule set {m['rules_version']}. Every removed "
+        "piece of text is in the `removals` config, every rejected record (with its reasons and raw "
+        "input) in `quarantine`, and every record left out as a repeat in `duplicates`.", "",
+        "## Counts", "",
+        "| outcome | records |", "|---|---:|",
+        f"| inputs | {c['inputs']} |", f"| published | {c['published']} |",
+        f"| quarantined | {c['quarantined']} |", f"| duplicates | {c['duplicates']} |", "",
+        f"inputs = published + quarantined + duplicates: {c['inputs']} "
+        f"{'=' if c['balanced'] else '!='} {c['published']} + {c['quarantined']} + {c['duplicates']}; "
+        f"the ledger {'balances' if c['balanced'] else 'DOES NOT balance'}.", "",
+        *_tally("Removals by category", "category", c["removals_by_category"]),
+        *_tally("Quarantine by check", "check", c["quarantine_by_check"]),
+        "## Files", "",
+        "| config | folder | shards | rows |", "|---|---|---:|---:|",
+        *[f"| {cfg} | {folder}/ | {shards[cfg]} | {rows[cfg]} |" for cfg, folder, _ in tables.CONFIGS],
+        "",
+        "`manifest.json` lists every file with its sha256, size and rows; `cleaner verify` re-checks them.", "",
+        *([f"Configs with no rows ({', '.join(empty)}) hold one Parquet file with the schema only. "
+           "`datasets` refuses to load a split with no examples (\"corresponds to no data\"); "
+           "pandas and pyarrow read them as empty tables.", ""] if empty else []),
+        "## Provenance", "",
+        "| | |", "|---|---|",
+        f"| tool | {m['tool']['name']} {_cell(m['tool']['version'])} |",
+        f"| rules version | {_cell(m['rules_version'])} |",
+        f"| config sha256 | `{m['config_sha256']}` |",
+        f"| inputs | {len(m['inputs'])} files, list sha256 `{inputs_sha}` |",
+        f"| fingerprint | `{m['fingerprint']}` |",
+        f"| parent | {m['parent'] or 'none'} |", "",
+    ]
+    if m["stats"]:
+        lines += ["## Build statistics", "", "| statistic | value |", "|---|---|"]
+        lines += [f"| {_cell(k)} | {_cell(json.dumps(v, sort_keys=True))} |" for k, v in m["stats"].items()]
+        lines.append("")
+    lines += [
+        "## How to load", "",
+        "```python",
+        "import datasets",
+        f'articles = datasets.load_dataset("{where}")["train"]',
+        f'removals = datasets.load_dataset("{where}", "removals")["train"]',
+        f'quarantine = datasets.load_dataset("{where}", "quarantine")["train"]',
+        f'duplicates = datasets.load_dataset("{where}", "duplicates")["train"]',
+        "",
+        "import pandas as pd",
+        f'df = pd.read_parquet("{where}/data")',
+        "```", "",
+    ]
+    return "\n".join(lines)
+
