@@ -18,7 +18,7 @@ from rich.table import Table
 
 from cleaner import __version__
 from cleaner.config import DEFAULT_CONFIG
-from cleaner.records import Article, Quarantined
+from cleaner.records import Article, Quarantined, article_dict
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Clean scraped news articles, validate them against the contract, publish versioned datasets.")
@@ -166,15 +166,8 @@ def _summary(path: Path, tally) -> None:
 
 
 def article_record(a: Article) -> dict:
-    """The JSON form of a cleaned article, as `cleaner clean` writes it."""
-    return {
-        "id": a.id, "source_path": a.source.path, "source_index": a.source.index, "title": a.title,
-        "subtitle": a.subtitle, "authors": a.authors, "published": a.published, "url": a.url,
-        "site_name": a.site_name, "language": a.language, "text": a.text, "captions": a.captions,
-        "credits": a.credits,
-        "removals": [{"category": r.category, "rule": r.rule, "text": r.text, "line": r.line} for r in a.removals],
-        "extra": a.extra,
-    }
+    """The JSON form of a cleaned article, as `cleaner clean` writes it (`records.article_dict`)."""
+    return article_dict(a)
 
 
 @app.command()

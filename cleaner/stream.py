@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+from cleaner.errors import RefusedRecord
 from cleaner.executors import fit_executor, input_work
 from cleaner.read import iter_input_files, read_file
 from cleaner.records import Article, Quarantined
@@ -27,13 +28,13 @@ def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfi
             continue
         try:
             yield clean_article(rec, config)
+        except RefusedRecord as exc:  # refused on purpose (html.extract.PageTooDeep): its own check
+            yield Quarantined(source=rec.source, stage="clean", checks=[exc.check],
+                              reasons=[str(exc)], raw=rec.raw, id=rec.id)
         except (ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, AttributeError) as exc:
-            # An input the cleaner refuses on purpose names its own check (html.PageTooDeep); any
-            # other exception is a cleaner bug, reported as such with the record kept.
-            check = getattr(exc, "check", None)
-            reason = str(exc) if check else f"the cleaner failed: {type(exc).__name__}: {exc}"
-            yield Quarantined(source=rec.source, stage="clean", checks=[check or "clean.error"],
-                              reasons=[reason], raw=rec.raw, id=rec.id)
+            # Any other exception is a cleaner bug, reported as such with the record kept.
+            yield Quarantined(source=rec.source, stage="clean", checks=["clean.error"],
+                              reasons=[f"the cleaner failed: {type(exc).__name__}: {exc}"], raw=rec.raw, id=rec.id)
 
 
 def validate_records(items: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,

@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.errors
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.records import Article, Quarantined
+from cleaner.records import Article, Quarantined, article_dict
 from schemas.articles import article_schema
 
 #: What each check means, in the words a quarantine reason uses.
@@ -31,25 +31,24 @@ REASONS = {
 
 
 def articles_frame(articles: list[Article]) -> pd.DataFrame:
-    """The validation frame: one row per article, the columns `ArticleSchema` describes.
+    """The validation frame: one row per article (`records.article_dict`), the columns `ArticleSchema` describes.
 
     >>> from cleaner.records import Source
     >>> articles_frame([Article(id="a", source=Source("f.txt", "0" * 64), title="T", text="one two")])[["id", "n_words"]]
       id  n_words
     0  a        2
     """
+    rows = [article_dict(a) for a in articles]
+
+    def column(name: str) -> pd.Series:
+        return pd.Series([r[name] for r in rows], dtype=object)
+
     return pd.DataFrame({
-        "id": pd.Series([a.id for a in articles], dtype=object),
-        "title": pd.Series([a.title if a.title is not None else "" for a in articles], dtype=object),
-        "subtitle": pd.Series([a.subtitle for a in articles], dtype=object),
-        "authors": pd.Series([a.authors for a in articles], dtype=object),
-        "published": pd.Series([a.published for a in articles], dtype=object),
-        "url": pd.Series([a.url for a in articles], dtype=object),
-        "site_name": pd.Series([a.site_name for a in articles], dtype=object),
-        "language": pd.Series([a.language for a in articles], dtype=object),
-        "text": pd.Series([a.text for a in articles], dtype=object),
-        "n_words": pd.Series([len(a.text.split()) for a in articles], dtype="int64"),
-        "source_path": pd.Series([a.source.path for a in articles], dtype=object),
+        "id": column("id"),
+        "title": pd.Series([r["title"] if r["title"] is not None else "" for r in rows], dtype=object),
+        **{name: column(name) for name in ("subtitle", "authors", "published", "url", "site_name", "language", "text")},
+        "n_words": pd.Series([len(r["text"].split()) for r in rows], dtype="int64"),
+        "source_path": column("source_path"),
     })
 
 

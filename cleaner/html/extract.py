@@ -24,6 +24,7 @@ from functools import lru_cache
 import lxml.html
 from lxml import etree
 
+from cleaner.errors import RefusedRecord
 from cleaner.html import body as B
 from cleaner.html import markup as R
 
@@ -65,7 +66,7 @@ class HtmlDocument:
     whole_page: bool = False  # no story region found: the blocks are the whole page's
 
 
-class PageTooDeep(ValueError):
+class PageTooDeep(RefusedRecord):
     """A page nested deeper than the HTML parser goes: it stops there, and the rest would be lost."""
 
     check = "clean.html_too_deep"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cleaner.records import Article, Duplicate, Quarantined, Removal
+from cleaner.records import Article, Duplicate, Quarantined, Removal, article_dict, removal_dict
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
@@ -58,19 +58,18 @@ def extra_json(extra: dict[str, Any]) -> str:
 
 
 def article_row(a: Article) -> dict[str, Any]:
-    """One row of the articles table (config "default")."""
-    return {
-        "id": a.id, "title": a.title, "subtitle": a.subtitle, "authors": list(a.authors),
-        "published": a.published, "url": a.url, "site_name": a.site_name, "language": a.language,
-        "text": a.text, "captions": list(a.captions), "credits": list(a.credits),
-        "n_removals": len(a.removals), "source_path": a.source.path, "source_sha256": a.source.sha256,
-        "source_index": a.source.index, "source_format": a.source.format, "extra": extra_json(a.extra),
-    }
+    """One row of the articles table (config "default"): `records.article_dict` with the removals
+    counted (they have a table of their own), the full provenance, and `extra` as JSON."""
+    row = article_dict(a)
+    del row["removals"]
+    row.update(n_removals=len(a.removals), source_sha256=a.source.sha256, source_format=a.source.format,
+               extra=extra_json(a.extra))
+    return row
 
 
 def removal_row(article_id: str, r: Removal) -> dict[str, Any]:
     """One row of the removals table: which article lost which piece, to which rule."""
-    return {"article_id": article_id, "category": r.category, "rule": r.rule, "text": r.text, "line": r.line}
+    return {"article_id": article_id, **removal_dict(r)}
 
 
 def quarantine_row(q: Quarantined) -> dict[str, Any]:
