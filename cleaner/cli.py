@@ -81,7 +81,7 @@ def run(
 
     A run that was killed resumes: the same command again redoes only the shards not finished.
     """
-    from cleaner.pipeline import build
+    from cleaner import build
     from cleaner.publish.version import VersionExistsError
 
     if not inputs:
@@ -105,8 +105,8 @@ def run(
                     elapsed = max(progress.tasks[task].elapsed or 0, 1e-6)
                     progress.update(task, records=f"{counts['record']:,}", rate=f"{counts['record'] / elapsed:,.0f}")
 
-            path, tally = build(inputs, out_dir, name, version, DEFAULT_CONFIG, parent=parent,
-                                on_progress=on_progress, executor=runner)
+            path, ledger = build(inputs, out_dir, name, version, parent=parent, executor=runner,
+                                 config=DEFAULT_CONFIG, on_progress=on_progress)
     except VersionExistsError as exc:
         raise _fail(f"{exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
@@ -115,9 +115,9 @@ def run(
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write to {out_dir}: {exc}") from None
-    _summary(path, tally)
+    _summary(path, ledger)
     _quarantine_messages(path)
-    raise typer.Exit(EXIT_OK if tally.ledger.quarantined == 0 else EXIT_RECORDS)
+    raise typer.Exit(EXIT_OK if ledger.quarantined == 0 else EXIT_RECORDS)
 
 
 QUARANTINE_SHOWN = 20
@@ -141,8 +141,7 @@ def _quarantine_messages(version: Path, limit: int = QUARANTINE_SHOWN) -> None:
                   markup=False, highlight=False, soft_wrap=True)
 
 
-def _summary(path: Path, tally) -> None:
-    led = tally.ledger
+def _summary(path: Path, led) -> None:
     t = Table(title=f"Published {path}", title_justify="left")
     t.add_column("outcome"); t.add_column("records", justify="right")
     t.add_row("inputs", f"{led.inputs:,}")
@@ -179,7 +178,7 @@ def clean(
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Clean INPUTS (no validation, no publishing) and write one JSON record a line."""
-    from cleaner.stream import checked_records
+    from cleaner import clean_inputs
 
     if not inputs:
         raise _fail("give at least one input file or folder")
@@ -191,7 +190,7 @@ def clean(
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
     failed = 0
     with sink:
-        records = checked_records(inputs, DEFAULT_CONFIG, runner, validate=False)
+        records = clean_inputs(inputs, config=DEFAULT_CONFIG, executor=runner)
         for rec in records:
             if isinstance(rec, Quarantined):
                 failed += 1
@@ -278,7 +277,7 @@ def diff(
 @app.command()
 def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
     """Recompute every checksum of a published version; exit 1 if anything differs."""
-    from cleaner.publish.manifest import verify as verify_version
+    from cleaner import verify as verify_version
 
     if not path.is_dir():
         raise _fail(f"no such version folder: {path}")

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared"))  # a worktree elsewhere: CLEANER_SHARED=/work/shared
 SNAPSHOT = ROOT / "tests" / "snapshots" / "clean.json"
 SETS = {
     "seeds": SHARED / "corpus" / "seeds",

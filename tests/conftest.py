@@ -15,7 +15,7 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared"))  # a worktree elsewhere: CLEANER_SHARED=/work/shared
 SEEDS = SHARED / "corpus" / "seeds"
 SEED_GOLD = SHARED / "corpus" / "seeds.gold.jsonl"
 SAMPLES = ROOT / "cleaner" / "data" / "samples"
