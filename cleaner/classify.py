@@ -36,13 +36,13 @@ from dataclasses import dataclass
 
 from cleaner.records import Label
 from cleaner.rules import ANYWHERE, first_match, phrase_key
-from cleaner.shape import Shape, cjk_share, document_language_mask, shape
+from cleaner.shape import Shape, document_language_mask, shape
+from cleaner.text import SENTENCE_OR_CLAUSE_END, cjk_share
 
 # Categories that, once seen after the last paragraph, mean the page footer has begun.
 FOOTER_CATEGORIES = frozenset({"navigation", "related", "ad", "comments", "newsletter", "social", "disclaimer",
                                "widget", "cookie", "copyright", "tags", "author_bio"})
 PARAGRAPH_MIN_WORDS = 10
-_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"'”’»][.!?…]?$")
 # "WASHINGTON (AP) —", "Beijing (AsiaNews) –", "KYIV, Ukraine —": the dateline that opens a story.
 _DATELINE = re.compile(r"^(?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,3}\s*\([^()]{1,40}\)|[A-Z]{3,}(?:[ ,]+[A-Z][\w.'’-]*){0,3})\s*[–—-]{1,2}\s")
 
@@ -64,7 +64,7 @@ class Line:
     @property
     def paragraph_like(self) -> bool:
         """Long enough and ending like a sentence: what a story paragraph looks like."""
-        return self.n_words >= 25 or (self.n_words >= PARAGRAPH_MIN_WORDS and bool(_SENTENCE_END.search(self.text)))
+        return self.n_words >= 25 or (self.n_words >= PARAGRAPH_MIN_WORDS and bool(SENTENCE_OR_CLAUSE_END.search(self.text)))
 
 
 def segment(text: str) -> list[Line]:
@@ -204,7 +204,7 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     _mark_subtitle(lines, labels, start, first)
     first = next((i for i in body if labels[i] is None), len(lines))  # the standfirst is not the story
     for i in range(start, min(first, len(lines))):
-        if labels[i] is None and lines[i].n_words <= 6 and not _SENTENCE_END.search(lines[i].text):
+        if labels[i] is None and lines[i].n_words <= 6 and not SENTENCE_OR_CLAUSE_END.search(lines[i].text):
             labels[i] = Label("navigation", "context.head")
     footer = False
     for i in range(last + 1, len(lines)):

@@ -11,6 +11,7 @@ from cleaner.classify import Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.records import Article, Label, Removal
 from cleaner.repair import repair
+from cleaner.text import SENTENCE_END
 
 _BYLINE_LEAD = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\|)\s*", re.IGNORECASE)
@@ -119,7 +120,7 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
     # region (no sentence-shaped paragraph at all: a two-line brief) keeps the lines that read as
     # sentences, whatever their position.
     labels = [None if lab is not None and p is None and _position_guess(lab.rule)
-              and (not doc.whole_page or (line.n_words >= 2 and _SENTENCE.search(line.text))) else lab
+              and (not doc.whole_page or (line.n_words >= 2 and SENTENCE_END.search(line.text))) else lab
               for lab, p, line in zip(labels, pre, lines)]
     if not article.authors:  # the story's own byline blocks first, then those around it (a header's)
         bylines = [l.text for l, lab in zip(lines, labels) if lab is not None and lab.rule == "html.byline"]
@@ -169,7 +170,6 @@ _BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "prz
 #: paragraphs, a repeat of an earlier line). In a page the markup has already chosen the story's
 #: region, and a repeated short line there is structure (a recipe's "Eat every 2-3 hours"), so
 #: these guesses are not applied to HTML blocks; rules that recognise a line's content still are.
-_SENTENCE = re.compile(r"[.!?。！？][\"'”’»)]*$")
 
 
 def _position_guess(rule: str) -> bool:

@@ -18,45 +18,13 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
+from cleaner.text import SENTENCE_END, cjk_share, stop_word_table
+
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-# A sentence ends in . ! ? … (or their CJK forms), maybe followed by closing quotes or brackets.
-SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 # List markers as page-to-text converters write them: "* ", "+ " and "o " for nested items, "• ", "1) ".
 _BULLET = re.compile(r"^(?:[*+•·▪►»›◦‣∙–—-]|o(?=\s+[A-Z0-9])|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
 _COUNT = re.compile(r"\s*[(\[]\d[\d,]*[)\]]\s*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-#: Languages whose lists we try, in `stop-words` names. Chinese, Japanese and Korean are left out:
-#: their text is not split by spaces, so density by words means nothing there (see `cjk_share`).
-_LANGUAGES = ("english", "spanish", "portuguese", "french", "german", "italian", "dutch", "russian",
-              "ukrainian", "polish", "czech", "slovak", "romanian", "hungarian", "turkish", "indonesian",
-              "malaysian", "swedish", "danish", "norwegian", "finnish", "catalan", "bulgarian", "greek",
-              "arabic", "persian", "hebrew", "hindi", "vietnamese")
-
-
-@lru_cache(maxsize=1)
-def _word_languages() -> dict[str, int]:
-    """Each stop word and the bit set of languages whose list has it."""
-    try:
-        from stop_words import get_stop_words
-    except ImportError:  # pragma: no cover - the package is a dependency; keep working without it
-        return {w: 1 for w in _FALLBACK_EN}
-    table: dict[str, int] = {}
-    for bit, lang in enumerate(_LANGUAGES):
-        try:
-            words = get_stop_words(lang)
-        except Exception:  # noqa: BLE001 - a list missing from an older release is skipped
-            continue
-        for w in words:
-            w = w.lower()
-            if w.isalpha() or "'" in w:
-                table[w] = table.get(w, 0) | (1 << bit)
-    return table
-
-
-_FALLBACK_EN = frozenset("the of and to a in is that for it on was with as by at from he she they his her "
-                         "this be are have has had not but or an which who will would said were their its".split())
 
 
 def words(text: str) -> list[str]:
@@ -75,7 +43,7 @@ def document_language_mask(texts: list[str]) -> int:
     >>> stop_density("Die Brücke ist seit dem Sommer gesperrt und wird nicht mehr befahren.", m) > 0.4
     True
     """
-    table = _word_languages()
+    table = stop_word_table()
     masks: Counter[int] = Counter()
     for t in texts:
         masks.update(map(table.get, _WORD.findall(t.lower()), repeat(0)))
@@ -99,7 +67,7 @@ def stop_words(mask: int) -> frozenset[str]:
     >>> "the" in stop_words(1), "der" in stop_words(1)
     (True, False)
     """
-    return frozenset(w for w, m in _word_languages().items() if m & mask)
+    return frozenset(w for w, m in stop_word_table().items() if m & mask)
 
 
 def stop_density(text: str, mask: int = 1) -> float:
@@ -114,15 +82,6 @@ def stop_density(text: str, mask: int = 1) -> float:
     if not ws:
         return 0.0
     return sum(map(stop_words(mask).__contains__, ws)) / len(ws)
-
-
-def cjk_share(text: str) -> float:
-    """Share of a line's characters that are Chinese, Japanese or Korean script.
-
-    >>> cjk_share("東京都は火曜日に発表した。")
-    0.92
-    """
-    return round(len(_CJK.findall(text)) / len(text), 2) if text else 0.0
 
 
 class Shape(NamedTuple):

@@ -30,6 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from cleaner.html import markup as R
+from cleaner.text import CJK, ENDS_IN_PUNCTUATION
 
 #: Elements whose start and end cut the text into blocks.
 BLOCK_TAGS = frozenset((
@@ -65,9 +66,7 @@ OUT_TAG = {"div": "p", "section": "p", "article": "p", "main": "p", "body": "p",
 #: reads "to X," and "アプリ<a>Kindle</a>" reads "アプリ Kindle".
 _SOFT = "\ue000"
 _SOFT_GONE = re.compile(r"\ue000+(?=[\s,.;:!?)\]}»”’%、。，．！？）]|$)|(?<=[\s(\[{«“‘（])\ue000+|^\ue000+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _COMMAS = re.compile(r"[,，、،]")
-_SENTENCE_END = re.compile(r"[.!?。！？…»”\"')\]]\s*$")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -96,7 +95,7 @@ def weighted_length(text: str) -> int:
     >>> weighted_length("abc"), weighted_length("한국어")
     (3, 9)
     """
-    return len(text) + 2 * len(_CJK.findall(text))
+    return len(text) + 2 * len(CJK.findall(text))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -260,7 +259,7 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
         s.weight = weighted_length(s.text)
         plain = s.weight - min(s.links, len(s.text))
         s.prose = plain >= 40 and s.links <= 0.5 * len(s.text) and (
-            bool(_SENTENCE_END.search(s.text)) or plain >= 120 or bool(_COMMAS.search(s.text)))
+            bool(ENDS_IN_PUNCTUATION.search(s.text)) or plain >= 120 or bool(_COMMAS.search(s.text)))
     return segs, markers
 
 

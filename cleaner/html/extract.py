@@ -19,7 +19,6 @@ import html as _html
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -27,6 +26,7 @@ from lxml import etree
 from cleaner.errors import RefusedRecord
 from cleaner.html import body as B
 from cleaner.html import markup as R
+from cleaner.text import HAN, HANGUL, KANA, STOP_WORD_LANGUAGES, stop_word_table
 
 _PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
                        recover=True, encoding="utf-8")
@@ -148,27 +148,10 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     return doc
 
 
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORDS = re.compile(r"\w+", re.UNICODE)
-#: Languages guessed from stop words, by ISO 639-1 code (lists from the `stop-words` package).
-_GUESSED = ("en", "es", "pt", "fr", "de", "it", "nl", "ru", "uk", "pl", "cs", "sk", "ro", "hu", "tr", "id",
-            "sv", "da", "nb", "fi", "ca", "bg", "el", "ar", "fa", "he", "hi", "vi")
-
-
-@lru_cache(maxsize=1)
-def _stop_table() -> dict[str, int]:
-    from stop_words import LANGUAGE_MAPPING, get_stop_words
-    table: dict[str, int] = {}
-    for bit, code in enumerate(_GUESSED):
-        try:
-            words = get_stop_words(LANGUAGE_MAPPING[code])
-        except Exception:  # noqa: BLE001 - a list missing from a release is skipped
-            continue
-        for w in words:
-            table[w.lower()] = table.get(w.lower(), 0) | (1 << bit)
-    return table
+#: The stop-word lists a language is guessed from (bits of `text.stop_word_table`): all but Malay,
+#: whose list is nearly Indonesian's, so a guess between the two would be a coin toss.
+_GUESSED_BITS = tuple(bit for bit, (code, _) in enumerate(STOP_WORD_LANGUAGES) if code != "ms")
 
 
 def guess_language(texts: list[str]) -> str | None:
@@ -181,21 +164,21 @@ def guess_language(texts: list[str]) -> str | None:
     ('ja', None)
     """
     text = " ".join(texts)[:20000]
-    han, kana, hangul = len(_HAN.findall(text)), len(_KANA.findall(text)), len(_HANGUL.findall(text))
+    han, kana, hangul = len(HAN.findall(text)), len(KANA.findall(text)), len(HANGUL.findall(text))
     if kana + hangul + han >= 20:
         return "ja" if kana >= 0.1 * (han + kana) else "ko" if hangul > han else "zh"
     words = _WORDS.findall(text.lower())
     if len(words) < 8:
         return None
-    table, hits = _stop_table(), [0] * len(_GUESSED)
+    table, hits = stop_word_table(), [0] * len(STOP_WORD_LANGUAGES)
     for w in words:
         m = table.get(w, 0)
         while m:
             low = m & -m
             hits[low.bit_length() - 1] += 1
             m ^= low
-    best = max(range(len(hits)), key=lambda b: (hits[b], -b))
-    return _GUESSED[best] if hits[best] >= 0.15 * len(words) else None
+    best = max(_GUESSED_BITS, key=lambda b: (hits[b], -b))
+    return STOP_WORD_LANGUAGES[best][0] if hits[best] >= 0.15 * len(words) else None
 
 
 def _standfirst(el: etree._Element, levels: int = 3) -> bool:
