@@ -42,10 +42,12 @@ not the texts.
   returns ``{id: Duplicate}`` for the articles not to publish. At scale the pipeline skips the
   objects: it fills an `EntryColumns` straight from the staged Parquet entries and asks
   `duplicate_rows`, which `find_duplicates` also calls, so both decide alike;
-- across versions: ``save_entries(entries, path, config)`` writes the kept articles' entries (and
-  the parent's, so a chain of versions keeps deduping against all of its ancestors) as a small
-  Parquet file in the version, suggested name ``ENTRIES_FILE``; a build with ``--parent`` calls
-  ``load_entries(parent_dir / ENTRIES_FILE, config)`` and passes the result as ``parent``. A parent
+- across versions: ``pipeline.write_kept_entries`` writes the kept articles' entries (and the
+  parent's, so a chain of versions keeps deduping against all of its ancestors) as a small Parquet
+  file in the version, ``ENTRIES_FILE`` (id, exact key, length, signature, sorted by id, the
+  MinHash settings in its metadata); a build with ``--parent`` reads it back with
+  `load_entry_table`, and ``load_entries(parent_dir / ENTRIES_FILE, config)`` gives the entries
+  as objects, to pass as ``parent``. A parent
   whose signatures were made with other MinHash settings cannot be compared: `load_entries` raises
   `ValueError` naming the difference.
 
@@ -66,10 +68,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.records import Article, Duplicate, Source
+from cleaner.text import UNSPACED  # scripts written without spaces: each character is a word
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-# Scripts written without spaces (Chinese, Japanese kana and kanji): each character is a word.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 #: MinHash seed and datasketch permutation scheme: part of what a saved signature means.
 MINHASH_SEED = 1
@@ -94,8 +95,8 @@ def normalised_words(text: str) -> list[str]:
     ['渡', '轮', '四', '月', '恢', '复', '运', '营', 'ferry', '2']
     """
     s = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold())
-    if _UNSPACED.search(s):
-        s = _UNSPACED.sub(r" \g<0> ", s)
+    if UNSPACED.search(s):
+        s = UNSPACED.sub(r" \g<0> ", s)
     return s.split()
 
 
@@ -409,28 +410,8 @@ def _settings(config: CleanerConfig) -> dict:
             "shingle_words": config.shingle_words, "seed": MINHASH_SEED, "scheme": MINHASH_SCHEME}
 
 
-def save_entries(entries: Iterable[DedupEntry], path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> int:
-    """Write `entries` (id, exact key, length, signature) as Parquet, sorted by id; return the rows.
-
-    The MinHash settings go into the file's metadata, so `load_entries` can refuse a file made
-    with other ones. The same entries give the same bytes in any order. `path`'s folder must exist.
-    """
-    rows = sorted(entries, key=lambda e: e.id)
-    width = 4 * config.minhash_perm
-    sig = pa.array([np.ascontiguousarray(e.signature, dtype="<u4").tobytes() for e in rows],
-                   type=pa.binary(width))
-    table = pa.table({
-        "id": pa.array([e.id for e in rows], pa.string()),
-        "exact_key": pa.array([e.exact_key for e in rows], pa.string()),
-        "length": pa.array([e.length for e in rows], pa.int64()),
-        "signature": sig,
-    }).replace_schema_metadata({_META_KEY: json.dumps(_settings(config), sort_keys=True).encode()})
-    pq.write_table(table, str(path), compression="zstd")
-    return len(rows)
-
-
 def load_entry_table(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> pa.Table:
-    """The table `save_entries` wrote, or ValueError if it was made with other MinHash settings."""
+    """A version's `ENTRIES_FILE` (`pipeline.write_kept_entries`), or ValueError if it was made with other MinHash settings."""
     table = pq.read_table(str(path))
     meta = (table.schema.metadata or {}).get(_META_KEY)
     theirs = json.loads(meta) if meta else {}
@@ -443,7 +424,7 @@ def load_entry_table(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -
 
 
 def load_entries(path: str | Path, config: CleanerConfig = DEFAULT_CONFIG) -> list[DedupEntry]:
-    """The entries `save_entries` wrote, or ValueError if they were made with other MinHash settings."""
+    """The entries of a version's `ENTRIES_FILE` as objects, or ValueError if made with other MinHash settings."""
     table = load_entry_table(path, config)
     ids = table.column("id").to_pylist()
     keys = table.column("exact_key").to_pylist()

@@ -48,9 +48,9 @@ from cleaner.publish.version import VersionWriter, check_name
 from cleaner.read import read_file
 from cleaner.records import Article, Ledger, Quarantined
 from cleaner.rules import RULES_VERSION
-from cleaner.stream import (SHARD_MAX_BYTES, SHARD_MIN_BYTES, SHARDS_WANTED, VALIDATION_BATCH, InputShard,  # noqa: F401
-                            _shard_records, _validated, _work, checked_records, clean_records, plan_shards,
-                            shard_bytes_for, shard_records, validate_records)
+from cleaner.stream import InputShard, _validated, _work, checked_records, clean_records, plan_shards, validate_records
+from cleaner.validate import FirstIds
+
 
 def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG,
             executor=None) -> Iterator[Article | Quarantined]:
@@ -66,17 +66,12 @@ def process(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG,
 
 
 def unique_ids(items: Iterable[Article | Quarantined]) -> Iterator[Article | Quarantined]:
-    """Quarantine an article whose id an earlier article of the run already has (`id_unique` run-wide,
-    as `id_clashes` does for `build`); the contract alone sees one validation batch at a time.
-    The same id on the same body is a repeat of the article, left for dedup to report."""
-    seen: dict[str, str] = {}  # id -> body key of the article that has it
+    """Quarantine an article whose id an earlier article of the run already has (`validate.FirstIds`)."""
+    ids = FirstIds()
     for item in items:
-        if isinstance(item, Article):
-            key = dedup.body_key(item.text)
-            if seen.setdefault(item.id, key) != key:
-                item = Quarantined(source=item.source, stage="validate", checks=["id_unique"],
-                                   reasons=[f"the id {item.id!r} is used by an earlier article of the build"],
-                                   raw=item.raw, id=item.id)
+        if isinstance(item, Article) and ids.clashes(item.id, dedup.body_key(item.text)):
+            item = Quarantined(source=item.source, stage="validate", checks=["id_unique"],
+                               reasons=[ids.reason(item.id)], raw=item.raw, id=item.id)
         yield item
 
 
@@ -147,19 +142,13 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
 # --- dedup: decide on the driver from the staged entries ---------------------------------------------
 
 def id_clashes(work: Path, shards: list[InputShard]) -> dict[int, dict[int, str]]:
-    """Articles whose id an earlier staged article already has: `{shard: {seq: id}}`.
-
-    The contract checks `id_unique` within one validation batch; this is the same check over the
-    whole build, so the outcome does not depend on where batch or shard boundaries fall. The first
-    article with an id (in input order) keeps it; the same id on the same body is a repeat of that
-    article, left for dedup to report.
-    """
-    first: dict[str, str] = {}  # id -> exact key of the article that has it
+    """Staged articles that fail `id_unique` (`validate.FirstIds`), in input order: `{shard: {seq: id}}`."""
+    ids = FirstIds()
     out: dict[int, dict[int, str]] = {}
     for shard in shards:
         t = staged_entries(work, shard.index)
         for seq, id_, key in zip(t["seq"].to_pylist(), t["id"].to_pylist(), t["exact_key"].to_pylist()):
-            if first.setdefault(id_, key) != key:
+            if ids.clashes(id_, key):
                 out.setdefault(shard.index, {})[seq] = id_
     return out
 
@@ -233,10 +222,10 @@ def write_kept_entries(path: Path, work: Path, shards: list[InputShard], duplica
     """Write the dedup entries a version keeps for its children (its published articles' and its
     parent's) to `path`; return the rows.
 
-    The file `dedup.save_entries` writes (id, exact_key, length, signature, sorted by id, the
+    The file `dedup.load_entry_table` reads (id, exact_key, length, signature, sorted by id, the
     MinHash settings in the metadata), assembled in Arrow from the staged entries, with no Python
     object per article, and written a slice of rows at a time, so only the entries themselves
-    (about 600 bytes an article) are held, not sorted copies of them. `dedup.load_entries` reads it.
+    (about 600 bytes an article) are held, not sorted copies of them.
     """
     columns = ["id", "exact_key", "length", "signature"]
     staged = entry_schema(config)
@@ -294,8 +283,7 @@ def _publish_one(item: tuple[int, dict, dict], work: str, version_tmp: str, conf
         t = pq.read_table(staged_path(Path(work), index) / "articles.parquet", columns=["source_path", "source_index"])
         paths, indices = t["source_path"].to_pylist(), t["source_index"].to_pylist()
         for seq, id_ in clashes.items():
-            reason = f"the id {id_!r} is used by an earlier article of the build"
-            quarantine[seq] = (reason, _raw_of(paths[seq], indices[seq], config))
+            quarantine[seq] = (FirstIds.reason(id_), _raw_of(paths[seq], indices[seq], config))
     return publish_shard(Path(work), index, Path(version_tmp), duplicates, config, quarantine)
 
 

@@ -17,7 +17,7 @@ from schemas.articles import article_schema
 
 #: What each check means, in the words a quarantine reason uses.
 REASONS = {
-    "id_unique": "the id {value!r} is used by an earlier article of the batch",
+    "id_unique": "the id {value!r} is used by an earlier article of the build",
     "title_not_empty": "the title is empty",
     "authors_are_strings": "authors is not a list of strings",
     "published_is_iso_date": "published {value!r} is not an ISO date",
@@ -28,6 +28,33 @@ REASONS = {
     "no_undecodable_chars": "too many U+FFFD replacement characters in {column}",
     "body_long_enough": "the body has {value} words, fewer than the {min_words} required",
 }
+
+
+class FirstIds:
+    """The `id_unique` check, the one both `pipeline.process` (a stream) and `pipeline.build` (over
+    staged shards) run: the first article with an id (in input order) keeps it; a later article with
+    that id and another body is quarantined; with the same body it is a repeat, left to dedup.
+
+    Run over the whole build rather than inside the contract, which sees one validation batch at a
+    time, so the outcome does not depend on where batch or shard boundaries fall.
+
+    >>> ids = FirstIds()
+    >>> ids.clashes("a", "key-1"), ids.clashes("a", "key-1"), ids.clashes("a", "key-2"), ids.clashes("b", "key-2")
+    (False, False, True, False)
+    >>> ids.reason("a")
+    "the id 'a' is used by an earlier article of the build"
+    """
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}  # id -> body key of the article that has it
+
+    def clashes(self, id_: str, body_key: str) -> bool:
+        """Whether an article with this id and body must be quarantined (and remember the first one)."""
+        return self._first.setdefault(id_, body_key) != body_key
+
+    @staticmethod
+    def reason(id_: str) -> str:
+        return REASONS["id_unique"].format(value=id_)
 
 
 def articles_frame(articles: list[Article]) -> pd.DataFrame:
@@ -102,3 +129,52 @@ def _check_name(check: object) -> str:
     """pandera names a failed check `name` or `name(args)`; keep the name."""
     text = str(check)
     return text.split("(", 1)[0]
+
+
+#: The published tables held to a schema of their own before they are written, by config name.
+TABLE_SCHEMAS = {"removals": ("schemas/removals.py", "RemovalSchema"),
+                 "quarantine": ("schemas/quarantine.py", "QuarantineSchema")}
+
+#: Failing values quoted in the message, per (column, check).
+SHOWN_FAILURES = 3
+
+
+class TableContractBroken(RuntimeError):
+    """A removals or quarantine table the build made breaks its schema: a bug in the cleaner, not in
+    the input, so the build stops (nothing is published) rather than publish a table that lies."""
+
+
+def check_table(name: str, table, where: str = "") -> None:
+    """Validate a removals or quarantine table (Arrow) against its pandera schema, lazily.
+
+    Raises `TableContractBroken` naming the table, each failed column and check, how many rows
+    fail it and the first failing values.
+
+    >>> import pyarrow as pa
+    >>> from cleaner.publish.tables import REMOVALS
+    >>> good = pa.table({"article_id": ["a"], "category": ["caption"], "rule": ["caption.photo"],
+    ...                  "text": ["A ferry. (AP Photo)"], "line": [3]}, schema=REMOVALS)
+    >>> check_table("removals", good)
+    >>> bad = pa.table({"article_id": ["a"], "category": ["weather"], "rule": ["Caption"],
+    ...                 "text": ["A ferry."], "line": [3]}, schema=REMOVALS)
+    >>> check_table("removals", bad, "shard 4")
+    Traceback (most recent call last):
+    cleaner.validate.TableContractBroken: shard 4: the removals table breaks its contract (schemas/removals.py RemovalSchema), a bug in the cleaner: category fails isin (1 rows: 'weather'); rule fails str_matches (1 rows: 'Caption')
+    """
+    import schemas.quarantine
+    import schemas.removals
+
+    path, model = TABLE_SCHEMAS[name]
+    schema = getattr(schemas.removals if name == "removals" else schemas.quarantine, model)
+    try:
+        schema.validate(table.to_pandas(), lazy=True)
+    except pandera.errors.SchemaErrors as err:
+        problems: dict[tuple[str, str], list] = defaultdict(list)
+        for case in err.failure_cases.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) else "the table"
+            problems[(column, _check_name(case.check))].append(case.failure_case)
+        said = "; ".join(f"{column} fails {check} ({len(values)} rows: "
+                         + ", ".join(repr(v) for v in values[:SHOWN_FAILURES]) + ")"
+                         for (column, check), values in problems.items())
+        raise TableContractBroken(f"{where + ': ' if where else ''}the {name} table breaks its contract "
+                                  f"({path} {model}), a bug in the cleaner: {said}") from None

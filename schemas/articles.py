@@ -209,12 +209,13 @@ class ArticleSchema(pa.DataFrameModel):
     """A batch of articles ready to publish, one row per `Article`.
 
     Use `article_schema(config)` to get the contract for a given config; this class is the one for
-    `DEFAULT_CONFIG`. Ids are unique within the batch; repeats across batches are the dedup stage's job.
+    `DEFAULT_CONFIG`. Ids are unique over the whole build, which one batch cannot see: the pipeline
+    checks that (`cleaner.validate.FirstIds`, quarantine check `id_unique`).
     """
 
     _min_body_words = DEFAULT_CONFIG.min_body_words
 
-    id: Series[str] = pa.Field(description="Stable article id; unique within the batch (check id_unique).")
+    id: Series[str] = pa.Field(description="Stable article id; unique over the build (check id_unique, run by the pipeline).")
     title: Series[str] = pa.Field(description="Clean headline; not blank (check title_not_empty).")
     subtitle: Series[str] = pa.Field(nullable=True, description="Standfirst or dek, when the input had one.")
     authors: Series[object] = pa.Field(description="Author names, a list of strings (may be empty).")
@@ -234,11 +235,6 @@ class ArticleSchema(pa.DataFrameModel):
         description = "One row per article of a validation batch: the contract a published article meets."
         strict = True
         coerce = False
-
-    @pa.check("id")
-    def id_unique(cls, s: pd.Series) -> pd.Series:
-        """The first row with an id passes; later rows with the same id fail."""
-        return ~s.duplicated(keep="first")
 
     @pa.check("title")
     def title_not_empty(cls, s: pd.Series) -> pd.Series:
@@ -277,13 +273,6 @@ class ArticleSchema(pa.DataFrameModel):
     @pa.check("n_words")
     def body_long_enough(cls, s: pd.Series) -> pd.Series:
         return s >= cls._min_body_words
-
-
-#: Every named check of `ArticleSchema`, the names quarantine entries carry.
-ARTICLE_CHECKS = (
-    "id_unique", "title_not_empty", "authors_are_strings", "published_is_iso_date", "url_valid",
-    "no_boilerplate_left", "no_mojibake_left", "no_control_chars", "no_undecodable_chars", "body_long_enough",
-)
 
 
 @functools.cache

@@ -52,10 +52,20 @@ def test_a_record_failing_two_checks_is_quarantined_once_with_both_reasons():
     assert len(bad[0].reasons) == 2
 
 
-def test_a_repeated_id_in_one_batch_keeps_the_first():
-    good, bad = validate_articles([_article(1), _article(2, id="a1")])
-    assert [a.source.index for a in good] == [1]
-    assert bad[0].checks == ["id_unique"]
+def test_a_repeated_id_keeps_the_first_and_a_repeated_body_is_left_to_dedup():
+    from cleaner.pipeline import unique_ids
+
+    other = BODY.replace("bridge", "tunnel")
+    items = [_article(1), _article(2, id="a1", text=other), _article(3, id="a1"), _article(4, id="a2", text=other)]
+    out = list(unique_ids(items))
+    assert [type(o).__name__ for o in out] == ["Article", "Quarantined", "Article", "Article"]
+    assert out[1].checks == ["id_unique"] and out[1].reasons == ["the id 'a1' is used by an earlier article of the build"]
+
+
+def test_the_batch_contract_leaves_ids_to_the_one_run_wide_check():
+    # One check, over the whole build: inside a batch it would depend on where batches are cut.
+    good, bad = validate_articles([_article(1), _article(2, id="a1", text=BODY + " More.")])
+    assert len(good) == 2 and bad == []
 
 
 def test_the_minimum_body_length_comes_from_the_config():

@@ -22,6 +22,7 @@ from cleaner.config import CleanerConfig
 from cleaner.publish import tables
 from cleaner.publish.files import fsync, write_bytes
 from cleaner.records import DUPLICATE_KINDS, Article, Quarantined
+from cleaner.validate import check_table
 
 STAGED_SUMMARY = "done.json"
 STAGED_REMOVALS = tables.REMOVALS.append(pa.field("seq", pa.int64()))  # seq: the article's row in its shard
@@ -140,7 +141,10 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     decisions, not on which worker writes them. Returns the pieces and the tallies the ledger needs.
 
     `clashes` maps the `seq` of an article whose id an earlier article of the build already has to
-    `(reason, raw)`: it is quarantined under `id_unique`, as the contract does within one batch.
+    `(reason, raw)`: it is quarantined under `id_unique` (`validate.FirstIds`).
+
+    The removals and quarantine tables are held to their schemas (`schemas/removals.py`,
+    `schemas/quarantine.py`) before anything is written; `validate.TableContractBroken` if not.
     """
     staged = staged_path(work, index)
     version_tmp = Path(version_tmp)
@@ -173,6 +177,8 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     else:
         kept, dups = articles, tables.DUPLICATES.empty_table()
     removals = removals.drop_columns(["seq"])
+    check_table("removals", removals, f"shard {index}")   # a table that breaks its schema stops the build
+    check_table("quarantine", quarantine, f"shard {index}")
     out: dict[str, Any] = {"pieces": {}}
     for cfg, folder, schema in tables.CONFIGS:
         table = {"default": kept, "removals": removals, "quarantine": quarantine, "duplicates": dups}[cfg]
