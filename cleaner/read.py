@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.decode import SNIFF_BYTES, binary_kind, byte_order_mark, decode, decode_line
+from cleaner.decode import binary_kind, byte_order_mark, decode, decode_line
 from cleaner.records import Article, Quarantined, Source, article_id
 
 #: Name suffix -> `Source.format`. A name may add ".gz" to any of them.
