@@ -18,7 +18,7 @@ from rich.table import Table
 
 from cleaner import __version__
 from cleaner.config import DEFAULT_CONFIG
-from cleaner.records import Article, Quarantined, article_dict
+from cleaner.records import Quarantined
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Clean scraped news articles, validate them against the contract, publish versioned datasets.")
@@ -164,11 +164,6 @@ def _summary(path: Path, led) -> None:
         out.print(q)
 
 
-def article_record(a: Article) -> dict:
-    """The JSON form of a cleaned article, as `cleaner clean` writes it (`records.article_dict`)."""
-    return article_dict(a)
-
-
 @app.command()
 def clean(
     inputs: InputsArg = None,
@@ -196,7 +191,7 @@ def clean(
                 failed += 1
                 err.print(rec.message, markup=False, highlight=False)
                 continue
-            sink.write(json.dumps(article_record(rec), ensure_ascii=False) + "\n")
+            sink.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
     raise typer.Exit(EXIT_RECORDS if failed else EXIT_OK)
 
 

@@ -395,7 +395,9 @@ def _lines(path: Path, config: CleanerConfig) -> Iterator[_Line | _Stop]:
 
     A line longer than `max_record_bytes` keeps only its head; the rest is counted and skipped.
     A file starting with a UTF-16/32 byte-order mark is transcoded to UTF-8 on the fly, since its
-    newlines are not single bytes.
+    newlines are not single bytes. One loop on purpose: the line being built, its size past the
+    limit, the decoder and the byte counts are state carried from chunk to chunk, and this is the
+    reader's hot path; split up, that state would be passed back and forth on every chunk.
     """
     limit = config.max_record_bytes
     cap = config.max_file_bytes if _is_gzip(path) else None

@@ -188,7 +188,12 @@ def _drop(el: etree._Element) -> None:
 
 
 def segment(root: etree._Element) -> tuple[list[Segment], dict]:
-    """Cut the visible text into segments at block boundaries and <br>, in document order."""
+    """Cut the visible text into segments at block boundaries and <br>, in document order.
+
+    One walk on purpose: the open segment's text, its link characters and the stack of owning
+    elements are updated on every start and end event of a single `iterwalk`; split up, each piece
+    would need all of that state, and the walk is the HTML stage's hot path.
+    """
     segs: list[Segment] = []
     markers: dict = {}
     owners = [root]

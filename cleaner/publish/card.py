@@ -42,6 +42,8 @@ def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[
     """The dataset card: YAML front matter `datasets` reads, then counts and provenance in Markdown.
 
     Nothing here depends on where the version is written, so two builds give the same card.
+    Longer than most functions on purpose: it is the card's template, section after section in the
+    order they are read; split up, the layout of one document would be spread over several.
     """
     header: dict[str, Any] = {"pretty_name": m["name"]}
     if languages:
