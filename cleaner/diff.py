@@ -16,12 +16,14 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from cleaner.errors import CleanerError
+
 COMPARED = ("title", "subtitle", "authors", "published", "url", "site_name", "language", "text",
             "captions", "credits", "extra")
 LIST_LIMIT = 20
 
 
-class NotAVersion(ValueError):
+class NotAVersion(CleanerError, ValueError):
     """The folder is not a published version (no readable manifest.json)."""
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 class CleanerError(Exception):
     """Base of every error news-cleaner raises on purpose about what it was given.
 
-    Catch this one to handle any refused input; anything else escaping the cleaner is a bug.
+    Catch this one to handle any refused input: a record it will not clean (`RefusedRecord`), a
+    folder that is not a published version (`diff.NotAVersion`). Python's own errors keep their
+    types (`FileNotFoundError` for an input path that does not exist, `FileExistsError` for a
+    version already published); anything else escaping the cleaner is a bug.
     """
 
 
