@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared"))  # a worktree elsewhere: CLEANER_SHARED=/work/shared
+# ../shared beside the checkout, or beside the folder of checkouts (a git worktree in wt/NAME)
+SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared")
 SNAPSHOT = ROOT / "tests" / "snapshots" / "clean.json"
 SETS = {
     "seeds": SHARED / "corpus" / "seeds",

@@ -15,7 +15,8 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("CLEANER_SHARED", ROOT.parent / "shared"))  # a worktree elsewhere: CLEANER_SHARED=/work/shared
+# ../shared beside the checkout, or beside the folder of checkouts (a git worktree in wt/NAME)
+SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared")
 SEEDS = SHARED / "corpus" / "seeds"
 SEED_GOLD = SHARED / "corpus" / "seeds.gold.jsonl"
 SAMPLES = ROOT / "cleaner" / "data" / "samples"
