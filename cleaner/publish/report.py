@@ -264,7 +264,12 @@ def _table(headers: list[str], rows: list[list[Any]], numeric: set[int] = frozen
 
 
 def render_report(folder: Path, ledger: "Ledger", name: str, version: str) -> str:
-    """The report page for the version whose tables are in `folder`."""
+    """The report page for the version whose tables are in `folder`.
+
+    Longer than most functions on purpose: it is the page's template, its sections (ledger,
+    categories, rules, lengths, quarantine, duplicates, examples) in the order the page shows them,
+    each a few lines over data the `_scan_*` helpers already gathered.
+    """
     lengths, examples = _scan_articles(folder, N_EXAMPLES)
     by_check, quarantine_rows = _scan_quarantine(folder)
     dup_kinds, dup_rows = _scan_duplicates(folder)
