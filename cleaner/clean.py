@@ -1,4 +1,4 @@
-"""Clean one article: repair → (extract HTML) → segment → classify → assemble.
+"""Clean one article: repair → (extract HTML) → segment → classify → assemble → language.
 
 `assemble` is the only place text leaves the body, and it records a `Removal` for every line it
 takes out, so the kept lines and the removals together give back the whole repaired input.
@@ -9,6 +9,7 @@ import re
 
 from cleaner.classify import Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+from cleaner.language import identify
 from cleaner.records import Article, Label, Removal
 from cleaner.repair import repair
 from cleaner.text import SENTENCE_END
@@ -91,8 +92,10 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> A
     if article.subtitle:
         article.subtitle = repair(article.subtitle).strip() or None
     if article.content_type == "html":
-        return _clean_html(article, config)
-    return clean_text(article, repair(article.raw))
+        article = _clean_html(article, config)
+    else:
+        article = clean_text(article, repair(article.raw))
+    return identify(article)
 
 
 def _clean_html(article: Article, config: CleanerConfig) -> Article:
@@ -100,9 +103,10 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
     from cleaner.html.extract import clean_authors, extract_html
 
     doc = extract_html(article.raw, article.url)
-    for field in ("title", "subtitle", "published", "url", "site_name", "language"):
+    for field in ("title", "subtitle", "published", "url", "site_name"):
         if not getattr(article, field) and getattr(doc, field):
             setattr(article, field, getattr(doc, field))
+    article.declared_language = article.declared_language or doc.language
     if not article.authors:
         article.authors = list(doc.authors)
     lines, pre, set_apart = [], [], []

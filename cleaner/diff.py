@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from cleaner.errors import CleanerError
 
-COMPARED = ("title", "subtitle", "authors", "published", "url", "site_name", "language", "text",
+COMPARED = ("title", "subtitle", "authors", "published", "url", "site_name", "language", "declared_language", "text",
             "captions", "credits", "extra")
 LIST_LIMIT = 20
 

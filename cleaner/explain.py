@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+from cleaner.language import describe_language
 from cleaner.records import Article, Quarantined, Removal, Source
 
 # Colours for categories in a terminal; a category not listed gets one picked by its name.
@@ -152,7 +153,7 @@ def _only(records, index: int):
 def _meta(article: Article) -> list[tuple[str, str]]:
     rows = []
     for name in META_FIELDS:
-        value = getattr(article, name)
+        value = describe_language(article) if name == "language" else getattr(article, name)
         if value:
             rows.append((name, "; ".join(value) if isinstance(value, list) else str(value)))
     for name in ("credits", "captions"):

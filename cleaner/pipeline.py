@@ -390,7 +390,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
             staged, result = summaries[shard.index], published[shard.index]
             for cfg, pieces in result["pieces"].items():
                 writer.add_shards(cfg, pieces)
-            writer.add_languages(result["languages"])
+            writer.add_languages(result["languages"], result["language_mismatches"])
             writer.add_inputs(staged["input_sha256"])
             led.inputs += staged["inputs"]
             led.quarantined += staged["quarantined"] + result["clashes"]

@@ -560,7 +560,7 @@ def _record(value: object, source: Source, encoding: str, config: CleanerConfig,
         source=source, raw=content, content_type=content_type,
         title=value.get("title"), subtitle=value.get("subtitle"), authors=authors,
         published=published, url=value.get("url"), site_name=value.get("site_name"),
-        language=value.get("language"), extra=extra,
+        declared_language=value.get("language"), extra=extra,
     )
 
 

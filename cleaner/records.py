@@ -71,7 +71,9 @@ class Article:
     published: str | None = None       # ISO date (YYYY-MM-DD or full ISO timestamp)
     url: str | None = None
     site_name: str | None = None
-    language: str | None = None
+    language: str | None = None        # detected from the cleaned body: ISO 639-1, or "und" (cleaner.language)
+    language_score: float | None = None  # the detector's confidence in `language`, in [0, 1]
+    declared_language: str | None = None  # what the input declared (<html lang>, a JSONL field), primary subtag
     text: str = ""                     # the clean body, paragraphs joined by a blank line
     captions: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
@@ -85,7 +87,8 @@ class Article:
 
 #: The fields of an article's plain form (`article_dict`), in the order `cleaner clean` writes them.
 ARTICLE_FIELDS = ("id", "source_path", "source_index", "title", "subtitle", "authors", "published", "url",
-                  "site_name", "language", "text", "captions", "credits", "removals", "extra")
+                  "site_name", "language", "language_score", "declared_language", "text", "captions", "credits",
+                  "removals", "extra")
 
 
 def removal_dict(r: Removal) -> dict[str, Any]:
@@ -113,7 +116,8 @@ def article_dict(a: Article) -> dict[str, Any]:
     return {
         "id": a.id, "source_path": a.source.path, "source_index": a.source.index, "title": a.title,
         "subtitle": a.subtitle, "authors": list(a.authors), "published": a.published, "url": a.url,
-        "site_name": a.site_name, "language": a.language, "text": a.text, "captions": list(a.captions),
+        "site_name": a.site_name, "language": a.language, "language_score": a.language_score,
+        "declared_language": a.declared_language, "text": a.text, "captions": list(a.captions),
         "credits": list(a.credits), "removals": [removal_dict(r) for r in a.removals], "extra": a.extra,
     }
 

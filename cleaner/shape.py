@@ -4,7 +4,11 @@ A story paragraph is long, ends like a sentence and is dense in function words (
 "que", "und"); a menu item, a tag or a headline teaser is short, capitalised and nearly free of
 them. jusText (Pomikálek 2011) showed stop-word density separates the two in any language that
 has a stop-word list; we take the lists from the `stop-words` package (33 languages, ~150 kB of
-data, no dependencies) and pick, per document, the list that covers most of its words.
+data, no dependencies) and pick, per document, the list that covers most of its words. That vote
+agrees with the language detector (`cleaner.language`) on 98% of trafilatura-dev's pages; feeding
+the detected language in instead changed 1 of the 730 benchmark outputs and no score, for a second
+detection per page, so the vote stays (where the two differ, the vote mostly says English and
+the detector German: pages that mix the two).
 
 All features are cheap (one split, one pass over the words) so a page of 200 lines costs well
 under a millisecond.

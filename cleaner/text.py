@@ -16,11 +16,11 @@ lacked "…" and "]", is merged into `SENTENCE_END`: on those pages the two neve
 
 **Stop words.** `stop_word_table` maps each word of the `stop-words` package's lists (the
 languages of `STOP_WORD_LANGUAGES`) to the bit set of languages that list it; `shape` picks a
-document's list with it and `html.extract` guesses a page's language from it.
+document's list with it. (An article's language is detected by `cleaner.language`.)
 
-**Scripts.** `CJK` matches Chinese, Japanese and Korean characters (`cjk_share`); `KANA`,
-`HANGUL` and `HAN` tell the three apart; `UNSPACED` is the scripts written without spaces between
-words (Korean is written with spaces, so Hangul is not in it).
+**Scripts.** `CJK` matches Chinese, Japanese and Korean characters (`cjk_share`); `UNSPACED` is
+the scripts written without spaces between words (Korean is written with spaces, so Hangul is not
+in it).
 """
 from __future__ import annotations
 
@@ -105,9 +105,6 @@ KANA_RANGE = "\u3040-\u30ff"                     # hiragana and katakana
 HAN_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs: extension A, unified, compatibility
 HANGUL_RANGE = "\uac00-\ud7af"                   # Hangul syllables
 
-KANA = re.compile(f"[{KANA_RANGE}]")
-HAN = re.compile(f"[{HAN_RANGE}]")
-HANGUL = re.compile(f"[{HANGUL_RANGE}]")
 #: Chinese, Japanese or Korean script.
 CJK = re.compile(f"[{KANA_RANGE}{HAN_RANGE}{HANGUL_RANGE}]")
 #: Scripts written without spaces between words (Japanese and Chinese; not Korean).

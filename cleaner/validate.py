@@ -12,6 +12,7 @@ import pandas as pd
 import pandera.errors
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+from cleaner.language import identify
 from cleaner.records import Article, Quarantined, article_dict
 from schemas.articles import article_schema
 
@@ -22,6 +23,8 @@ REASONS = {
     "authors_are_strings": "authors is not a list of strings",
     "published_is_iso_date": "published {value!r} is not an ISO date",
     "url_valid": "url {value!r} is not an http(s) URL",
+    "language_is_code": "language {value!r} is not an ISO 639 code or 'und'",
+    "language_score_in_range": "language_score {value!r} is not a confidence in [0, 1]",
     "no_boilerplate_left": "boilerplate left in the body",
     "no_mojibake_left": "mojibake left in {column}",
     "no_control_chars": "control characters left in {column}",
@@ -74,6 +77,8 @@ def articles_frame(articles: list[Article]) -> pd.DataFrame:
         "id": column("id"),
         "title": pd.Series([r["title"] if r["title"] is not None else "" for r in rows], dtype=object),
         **{name: column(name) for name in ("subtitle", "authors", "published", "url", "site_name", "language", "text")},
+        "language_score": pd.Series([r["language_score"] for r in rows], dtype="float64"),
+        "declared_language": column("declared_language"),
         "n_words": pd.Series([len(r["text"].split()) for r in rows], dtype="int64"),
         "source_path": column("source_path"),
     })
@@ -82,6 +87,10 @@ def articles_frame(articles: list[Article]) -> pd.DataFrame:
 def validate_articles(articles: list[Article], config: CleanerConfig = DEFAULT_CONFIG
                       ) -> tuple[list[Article], list[Quarantined]]:
     """Split a batch into the articles that meet the contract and quarantine entries for the rest.
+
+    An article made in code rather than by `clean_article` (it has no `language_score`) has its
+    language detected here first, so every published article has one; a `language` it was given
+    is kept as its declared language.
 
     >>> from cleaner.records import Source
     >>> ok = Article(id="a", source=Source("f.txt", "0" * 64), title="Bridge to close", text=" ".join(["word"] * 30))
@@ -94,6 +103,10 @@ def validate_articles(articles: list[Article], config: CleanerConfig = DEFAULT_C
     """
     if not articles:
         return [], []
+    for a in articles:
+        if a.language_score is None:  # made in code, not by clean_article: detect now
+            a.declared_language = a.declared_language or a.language
+            identify(a)
     frame = articles_frame(articles)
     schema = article_schema(config)
     failures: dict[int, dict[str, str]] = defaultdict(dict)

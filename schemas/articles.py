@@ -59,6 +59,10 @@ _ZONE = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])"
 #: `2024-03-01T09:30`, `2024-03-01T09:30:00.123+01:00`). The day must exist in its month.
 PUBLISHED_PATTERN = rf"{_DATE}(?:T{_TIME}{_ZONE}?)?"
 
+#: `language`: an ISO 639-1 code (`de`), the ISO 639-3 code of a language that has none (`ceb`,
+#: Cebuano), or `und` when the body is too short to tell or the detector too unsure.
+LANGUAGE_PATTERN = r"[a-z]{2,3}"
+
 _HOST_CHAR = r"[^\x00-\x20\x7f/\\?#@:\[\]<>\"]"
 #: `url`: http or https, an optional user, a host (a name, which may be non-ASCII, or a bracketed
 #: IPv6 address), an optional port, then any path/query/fragment without spaces or controls.
@@ -223,7 +227,15 @@ class ArticleSchema(pa.DataFrameModel):
         nullable=True, description="Publication date: ISO `YYYY-MM-DD` or ISO datetime (check published_is_iso_date).")
     url: Series[str] = pa.Field(nullable=True, description="Canonical http(s) URL with a host (check url_valid).")
     site_name: Series[str] = pa.Field(nullable=True, description="Publisher or site name, when known.")
-    language: Series[str] = pa.Field(nullable=True, description="Language code of the body, when known.")
+    language: Series[str] = pa.Field(
+        description="Language of the title and body, detected from the cleaned text (fastText lid.176 via "
+                    "cleaner.language): ISO 639-1, ISO 639-3 for a language with no 639-1 code, or 'und' when "
+                    "the text is too short or the guess below 0.5 (check language_is_code).")
+    language_score: Series[float] = pa.Field(
+        description="The detector's confidence in `language`, in [0, 1] (check language_score_in_range).")
+    declared_language: Series[str] = pa.Field(
+        nullable=True, description="The language the input declared (<html lang>, og:locale, a JSONL 'language' "
+                                   "field), primary subtag; kept apart from `language`, which it may contradict.")
     text: Series[str] = pa.Field(
         description="Clean body, paragraphs joined by a blank line; no boilerplate, mojibake or controls left.")
     n_words: Series[int] = pa.Field(
@@ -253,6 +265,14 @@ class ArticleSchema(pa.DataFrameModel):
     @pa.check("url")
     def url_valid(cls, s: pd.Series) -> pd.Series:
         return s.str.fullmatch(URL_PATTERN, na=False)
+
+    @pa.check("language")
+    def language_is_code(cls, s: pd.Series) -> pd.Series:
+        return s.str.fullmatch(LANGUAGE_PATTERN, na=False)
+
+    @pa.check("language_score")
+    def language_score_in_range(cls, s: pd.Series) -> pd.Series:
+        return s.between(0.0, 1.0)
 
     @pa.check("text")
     def no_boilerplate_left(cls, s: pd.Series) -> pd.Series:

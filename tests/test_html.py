@@ -278,14 +278,15 @@ def test_links_are_words_of_their_own_without_spaces_before_punctuation():
     (RU + " " + RU, "ru"),
     (JA, "ja"),
 ])
-def test_language_is_guessed_when_the_page_does_not_declare_one(body, lang):
+def test_language_is_detected_when_the_page_does_not_declare_one(body, lang):
     a = clean(f"<html><head><title>T</title></head><body><article><p>{body}</p><p>{body}</p></article></body></html>")
-    assert a.language == lang
+    assert (a.language, a.declared_language) == (lang, None)
+    assert a.language_score > 0.8
 
 
-def test_declared_language_wins_over_the_guess():
+def test_a_wrong_declared_language_is_kept_apart_from_the_detected_one():
     a = clean(page(f"<article><p>{P1}</p><p>{P2}</p></article>").replace("lang='en'", "lang='fr-CA'"))
-    assert a.language == "fr"
+    assert (a.language, a.declared_language) == ("en", "fr")
 
 
 def test_a_brief_with_no_long_paragraph_keeps_its_sentences():

@@ -13,18 +13,19 @@ ARTICLE = Article(
     id="harbour-1", source=Source("feeds/harbour.jsonl", "ab" * 32, 7, "jsonl"), raw="<p>x</p>",
     content_type="html", title="Ferry back in service", subtitle="After two weeks", authors=["Jane Doe", "Jo Roe"],
     published="2024-03-05", url="https://example.org/ferry", site_name="Harbour News", language="en",
-    text="The ferry is back.\n\nIt runs hourly.", captions=["The ferry. (Photo: J. Doe)"], credits=["AP"],
+    language_score=0.97, declared_language="en", text="The ferry is back.\n\nIt runs hourly.", captions=["The ferry. (Photo: J. Doe)"], credits=["AP"],
     removals=[Removal("navigation", "nav.menu", "Home | News", 0),
               Removal("caption", "caption.photo", "The ferry. (Photo: J. Doe)", 3)],
     extra={"tags": ["port", "ferry"], "encoding": "cp1252", "b": 1})
 
 #: `json.dumps(cli.article_record(ARTICLE), ensure_ascii=False)` before the serialisers became one
-#: (`cleaner clean` now writes `json.dumps(article.to_dict(), ensure_ascii=False)`).
+#: (`cleaner clean` now writes `json.dumps(article.to_dict(), ensure_ascii=False)`), with the two
+#: language fields of issue 15 (`language_score`, `declared_language`) after `language`.
 PINNED_LINE = (
     '{"id": "harbour-1", "source_path": "feeds/harbour.jsonl", "source_index": 7, "title": "Ferry back in service", '
     '"subtitle": "After two weeks", "authors": ["Jane Doe", "Jo Roe"], "published": "2024-03-05", '
-    '"url": "https://example.org/ferry", "site_name": "Harbour News", "language": "en", '
-    '"text": "The ferry is back.\\n\\nIt runs hourly.", "captions": ["The ferry. (Photo: J. Doe)"], "credits": ["AP"], '
+    '"url": "https://example.org/ferry", "site_name": "Harbour News", "language": "en", "language_score": 0.97, '
+    '"declared_language": "en", "text": "The ferry is back.\\n\\nIt runs hourly.", "captions": ["The ferry. (Photo: J. Doe)"], "credits": ["AP"], '
     '"removals": [{"category": "navigation", "rule": "nav.menu", "text": "Home | News", "line": 0}, '
     '{"category": "caption", "rule": "caption.photo", "text": "The ferry. (Photo: J. Doe)", "line": 3}], '
     '"extra": {"tags": ["port", "ferry"], "encoding": "cp1252", "b": 1}}')
@@ -39,7 +40,8 @@ def test_published_row_is_the_pinned_one_and_fills_every_column():
     assert row == {
         "id": "harbour-1", "title": "Ferry back in service", "subtitle": "After two weeks",
         "authors": ["Jane Doe", "Jo Roe"], "published": "2024-03-05", "url": "https://example.org/ferry",
-        "site_name": "Harbour News", "language": "en", "text": "The ferry is back.\n\nIt runs hourly.",
+        "site_name": "Harbour News", "language": "en", "language_score": 0.97, "declared_language": "en",
+        "text": "The ferry is back.\n\nIt runs hourly.",
         "captions": ["The ferry. (Photo: J. Doe)"], "credits": ["AP"], "n_removals": 2,
         "source_path": "feeds/harbour.jsonl", "source_sha256": "ab" * 32, "source_index": 7,
         "source_format": "jsonl", "extra": '{"b": 1, "encoding": "cp1252", "tags": ["port", "ferry"]}'}
@@ -49,7 +51,8 @@ def test_published_row_is_the_pinned_one_and_fills_every_column():
 def test_validation_frame_takes_its_values_from_the_same_serialiser():
     frame = articles_frame([ARTICLE])
     d = article_dict(ARTICLE)
-    for name in ("id", "subtitle", "authors", "published", "url", "site_name", "language", "text", "source_path"):
+    for name in ("id", "subtitle", "authors", "published", "url", "site_name", "language", "language_score",
+                 "declared_language", "text", "source_path"):
         assert frame[name].iloc[0] == d[name], name
     assert frame["n_words"].iloc[0] == 7
 

@@ -2,8 +2,9 @@
 
 Metadata comes from what the page says about itself first (JSON-LD ``NewsArticle``, OpenGraph,
 ``<meta>``), then from its markup (``<title>``, ``<h1>``, ``<html lang>``, byline elements), then
-from well-kept libraries: htmldate for a publication date the structured data does not give, the
-`stop-words` lists for a language the page does not declare. Headlines lose the site name they
+from well-kept libraries: htmldate for a publication date the structured data does not give. The
+language found here is the one the page declares; what the body is written in is detected from the
+cleaned article (`cleaner.language`). Headlines lose the site name they
 carry (``Headline | Site``); author fields lose roles, credentials and outlet names.
 
 The body is found by `cleaner.html.body` and returned as blocks, each with the boilerplate
@@ -26,7 +27,6 @@ from lxml import etree
 from cleaner.errors import RefusedRecord
 from cleaner.html import body as B
 from cleaner.html import markup as R
-from cleaner.text import HAN, HANGUL, KANA, STOP_WORD_LANGUAGES, stop_word_table
 
 _PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
                        recover=True, encoding="utf-8")
@@ -60,7 +60,7 @@ class HtmlDocument:
     published: str | None = None
     url: str | None = None
     site_name: str | None = None
-    language: str | None = None
+    language: str | None = None        # declared by the page (<html lang>, og:locale...), primary subtag
     blocks: list[Block] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)   # texts the markup calls a byline, anywhere in the page
     whole_page: bool = False  # no story region found: the blocks are the whole page's
@@ -143,42 +143,7 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
             s.category, s.rule = "related", "html.shouted_link"
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links, _standfirst(s.owner)))
-    if doc.language is None:
-        doc.language = guess_language([b.text for b in doc.blocks if b.category is None])
     return doc
-
-
-_WORDS = re.compile(r"\w+", re.UNICODE)
-#: The stop-word lists a language is guessed from (bits of `text.stop_word_table`): all but Malay,
-#: whose list is nearly Indonesian's, so a guess between the two would be a coin toss.
-_GUESSED_BITS = tuple(bit for bit, (code, _) in enumerate(STOP_WORD_LANGUAGES) if code != "ms")
-
-
-def guess_language(texts: list[str]) -> str | None:
-    """The language of a page that does not declare one: Japanese, Korean or Chinese by script,
-    others by which stop-word list covers most of the words; None for too little text.
-
-    >>> guess_language(["Der Rat hat am Dienstag die alte Brücke geschlossen, weil sie nicht mehr sicher ist."])
-    'de'
-    >>> guess_language(["市議会は火曜日、古い橋を閉鎖することを決議した。"]), guess_language(["OK"])
-    ('ja', None)
-    """
-    text = " ".join(texts)[:20000]
-    han, kana, hangul = len(HAN.findall(text)), len(KANA.findall(text)), len(HANGUL.findall(text))
-    if kana + hangul + han >= 20:
-        return "ja" if kana >= 0.1 * (han + kana) else "ko" if hangul > han else "zh"
-    words = _WORDS.findall(text.lower())
-    if len(words) < 8:
-        return None
-    table, hits = stop_word_table(), [0] * len(STOP_WORD_LANGUAGES)
-    for w in words:
-        m = table.get(w, 0)
-        while m:
-            low = m & -m
-            hits[low.bit_length() - 1] += 1
-            m ^= low
-    best = max(_GUESSED_BITS, key=lambda b: (hits[b], -b))
-    return STOP_WORD_LANGUAGES[best][0] if hits[best] >= 0.15 * len(words) else None
 
 
 def _standfirst(el: etree._Element, levels: int = 3) -> bool:

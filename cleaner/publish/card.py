@@ -24,6 +24,40 @@ def _tally(title: str, what: str, counts: dict[str, int]) -> list[str]:
     return lines + [""]
 
 
+def _language_section(languages: dict[str, int], mismatches: dict[str, int], published: int) -> list[str]:
+    """The card's languages: published articles by detected language, then where the input's
+    declared language disagrees with it.
+
+    >>> print("\\n".join(_language_section({"de": 3, "und": 1}, {"en>de": 2}, 4)))
+    ## Languages
+    <BLANKLINE>
+    Detected from each article's cleaned title and body (fastText lid.176); `und`: too short or too unsure to tell.
+    <BLANKLINE>
+    | language | count |
+    |---|---:|
+    | de | 3 |
+    | und | 1 |
+    <BLANKLINE>
+    2 of 4 articles declare a language (`declared_language`) other than the one detected:
+    <BLANKLINE>
+    | declared | detected | articles |
+    |---|---|---:|
+    | en | de | 2 |
+    <BLANKLINE>
+    """
+    lines = _tally("Languages", "language", languages)
+    lines[1:1] = ["", "Detected from each article's cleaned title and body (fastText lid.176); "
+                      "`und`: too short or too unsure to tell."]
+    if mismatches:
+        lines += [f"{sum(mismatches.values())} of {published} articles declare a language (`declared_language`) "
+                  "other than the one detected:", "", "| declared | detected | articles |", "|---|---|---:|"]
+        for pair, n in sorted(mismatches.items(), key=lambda kv: (-kv[1], kv[0])):
+            declared, _, detected = pair.partition(">")
+            lines.append(f"| {_cell(declared)} | {_cell(detected)} | {n} |")
+        lines.append("")
+    return lines
+
+
 def _size_category(n: int) -> str:
     """The Hub's size bucket for `n` rows.
 
@@ -38,16 +72,20 @@ def _size_category(n: int) -> str:
 
 
 def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[str, int],
-          shards: dict[str, int], languages: list[str]) -> str:
+          shards: dict[str, int], languages: dict[str, int], mismatches: dict[str, int] | None = None) -> str:
     """The dataset card: YAML front matter `datasets` reads, then counts and provenance in Markdown.
 
+    `languages` counts the published articles by detected language; the YAML `language:` list the
+    Hub reads names them all but 'und'. `mismatches` counts the `declared>detected` pairs of
+    articles whose input declared another language than the body reads as.
     Nothing here depends on where the version is written, so two builds give the same card.
     Longer than most functions on purpose: it is the card's template, section after section in the
     order they are read; split up, the layout of one document would be spread over several.
     """
     header: dict[str, Any] = {"pretty_name": m["name"]}
-    if languages:
-        header["language"] = languages
+    named = sorted(lang for lang in languages if lang != "und")
+    if named:
+        header["language"] = named
     header["tags"] = ["news", "text"]
     header["size_categories"] = [_size_category(rows["default"])]
     header["configs"] = [
@@ -79,6 +117,7 @@ def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[
         f"inputs = published + quarantined + duplicates: {c['inputs']} "
         f"{'=' if c['balanced'] else '!='} {c['published']} + {c['quarantined']} + {c['duplicates']}; "
         f"the ledger {'balances' if c['balanced'] else 'DOES NOT balance'}.", "",
+        *_language_section(languages, mismatches or {}, c["published"]),
         *_tally("Removals by category", "category", c["removals_by_category"]),
         *_tally("Quarantine by check", "check", c["quarantine_by_check"]),
         "## Files", "",

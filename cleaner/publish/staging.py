@@ -186,7 +186,8 @@ def publish_shard(work: Path, index: int, version_tmp: Path, duplicates: dict[in
     out["published"], out["duplicates"], out["clashes"] = kept.num_rows, dups.num_rows, len(clashes)
     out["removals_by_category"] = _counts(removals["category"])
     out["removals_by_rule"] = _counts(removals["rule"])
-    out["languages"] = sorted(v for v in pc.unique(kept["language"]).to_pylist() if v)
+    out["languages"] = {k: n for k, n in _counts(kept["language"]).items() if k}
+    out["language_mismatches"] = language_mismatches(kept)
     del articles, removals, quarantine, kept, dups, table
     pa.default_memory_pool().release_unused()
     return out
@@ -215,6 +216,20 @@ def _counts(column: pa.ChunkedArray) -> dict[str, int]:
     """How often each value occurs, counted in Arrow (no Python string per row)."""
     counts = pc.value_counts(column).flatten() if len(column) else [pa.array([]), pa.array([])]
     return dict(zip(counts[0].to_pylist(), counts[1].to_pylist()))
+
+
+def language_mismatches(articles: pa.Table) -> dict[str, int]:
+    """How many articles declared one language and read as another, by `declared>detected` pair.
+
+    >>> t = pa.table({"language": ["de", "de", "en", "und"], "declared_language": ["en", "en", "en", "fr"]})
+    >>> language_mismatches(t)
+    {'en>de': 2}
+    """
+    detected, declared = articles["language"], articles["declared_language"]
+    differ = pc.and_kleene(pc.and_kleene(pc.is_valid(declared), pc.not_equal(detected, "und")),
+                           pc.not_equal(detected, declared))
+    pairs = pc.binary_join_element_wise(pc.filter(declared, differ), pc.filter(detected, differ), ">")
+    return {k: n for k, n in _counts(pairs).items() if k}
 
 
 def _write_pieces(table: pa.Table, version_tmp: Path, folder: str, index: int,

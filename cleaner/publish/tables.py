@@ -19,7 +19,8 @@ _STRS = pa.list_(pa.string())
 
 ARTICLES = pa.schema([
     ("id", _STR), ("title", _STR), ("subtitle", _STR), ("authors", _STRS), ("published", _STR),
-    ("url", _STR), ("site_name", _STR), ("language", _STR), ("text", _STR), ("captions", _STRS),
+    ("url", _STR), ("site_name", _STR), ("language", _STR), ("language_score", pa.float64()),
+    ("declared_language", _STR), ("text", _STR), ("captions", _STRS),
     ("credits", _STRS), ("n_removals", pa.int64()), ("source_path", _STR), ("source_sha256", _STR),
     ("source_index", pa.int64()), ("source_format", _STR), ("extra", _STR),
 ])

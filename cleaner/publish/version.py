@@ -16,7 +16,8 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable
+from collections import Counter
+from typing import Any, Iterable, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,6 +27,7 @@ from cleaner.publish import tables
 from cleaner.publish.card import dataset_card
 from cleaner.publish.files import fsync, sha256_file, write_bytes
 from cleaner.publish.manifest import CARD, MANIFEST, TOOL_NAME, fingerprint
+from cleaner.language import disagrees
 from cleaner.records import DUPLICATE_KINDS, Article, Duplicate, Ledger, Quarantined
 
 TMP_PREFIX = ".tmp-"
@@ -220,7 +222,8 @@ class VersionWriter:
                         for cfg, folder, schema in tables.CONFIGS}
         self._inputs: dict[str, str] = {}
         self._extra_files: dict[str, int | None] = {}
-        self._languages: set[str] = set()
+        self._languages: Counter[str] = Counter()
+        self._mismatches: Counter[str] = Counter()
         self._state = "open"
 
     def __enter__(self) -> "VersionWriter":
@@ -243,7 +246,9 @@ class VersionWriter:
             for r in a.removals:
                 removals.add(tables.removal_row(a.id, r))
             if a.language and _LANG_RE.fullmatch(a.language):
-                self._languages.add(a.language)
+                self._languages[a.language] += 1
+            if disagrees(a):
+                self._mismatches[f"{a.declared_language}>{a.language}"] += 1
 
     def add_shards(self, cfg: str, pieces: Iterable[tuple[str, int, int]]) -> None:
         """Adopt shard files written by workers into this version's temporary folder, in order.
@@ -276,9 +281,11 @@ class VersionWriter:
             raise FileNotFoundError(errno.ENOENT, "extra file was not written", str(self.tmp / rel))
         self._extra_files[Path(rel).as_posix()] = rows
 
-    def add_languages(self, languages: Iterable[str]) -> None:
-        """Languages of adopted articles, for the card (invalid codes are ignored)."""
-        self._languages.update(lang for lang in languages if lang and _LANG_RE.fullmatch(lang))
+    def add_languages(self, languages: Mapping[str, int], mismatches: Mapping[str, int] | None = None) -> None:
+        """Languages of adopted articles with their counts, and the `declared>detected` pairs
+        that disagreed, for the card (invalid codes are ignored)."""
+        self._languages.update({lang: n for lang, n in languages.items() if lang and _LANG_RE.fullmatch(lang)})
+        self._mismatches.update(mismatches or {})
 
     def add_quarantined(self, items: Iterable[Quarantined]) -> None:
         self._check_open()
@@ -349,7 +356,7 @@ class VersionWriter:
         }
         nbytes = {cfg: t.nbytes for cfg, t in self._tables.items()}
         card = dataset_card(manifest, files, rows, nbytes, {cfg: len(s) for cfg, s in shards.items()},
-                     sorted(self._languages))
+                     dict(self._languages), dict(self._mismatches))
         write_bytes(self.tmp / CARD, card.encode())
         files.append({"path": CARD, "sha256": sha256_file(self.tmp / CARD),
                       "bytes": (self.tmp / CARD).stat().st_size, "rows": None})
