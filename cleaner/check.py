@@ -131,12 +131,12 @@ def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONF
     """
     from cleaner.dedup import entry_for, find_duplicates
     from cleaner.pipeline import process
-    from cleaner.read import iter_input_files
+    from cleaner.read import display_path, iter_input_files
 
     inputs = list(inputs)
     result = CheckResult(max_quarantine_rate=max_quarantine_rate)
-    for path in iter_input_files(inputs):  # files that hold no record still get a test case
-        result.files.setdefault(str(path), 0)
+    for path in iter_input_files(inputs, config.follow_links):  # files that hold no record still get a test case
+        result.files.setdefault(display_path(path), 0)
     entries = []
     for outcome in process(inputs, config, executor):
         result.inputs += 1
@@ -152,7 +152,7 @@ def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONF
     result.duplicates = len(find_duplicates(entries, config))
     result.passed = len(entries) - result.duplicates
     order = {p: i for i, p in enumerate(result.files)}
-    result.failures.sort(key=lambda f: (order[f.path], f.line))  # a file's read errors come out before its batch
+    result.failures.sort(key=lambda f: (order.get(f.path, len(order)), f.line))  # a file's read errors come out before its batch
     return result
 
 

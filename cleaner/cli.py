@@ -34,6 +34,8 @@ WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, sho
 ExecutorOpt = Annotated[str, typer.Option("--executor", help="Where shards run: local (a process pool) or dask.")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 "
                                                      "(with --executor dask; default: a LocalCluster).")]
+FollowLinksOpt = Annotated[bool, typer.Option("--follow-links", help="Read through symbolic links that lead out of "
+                                              "the input folders (default: quarantine them, read.link_outside).")]
 
 
 def _executor(executor: str, workers: Optional[int], scheduler: Optional[str]):
@@ -50,14 +52,39 @@ def sample_corpus() -> Path:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
-def _check_inputs(inputs: list[Path]) -> None:
-    missing = [str(p) for p in inputs if not p.exists()]
+def _check_inputs(inputs: list[Path], follow_links: bool = False, writes: Optional[Path] = None) -> None:
+    """Refuse (exit 2, before anything is written) inputs that do not exist or hold nothing to read,
+    and an output file `writes` that is an input or lies inside an input folder; list on stderr
+    what the walk skips, with the reason."""
+    from cleaner.read import display_path, input_overlap, iter_input_files, skipped_inputs
+
+    missing = [display_path(p) for p in inputs if not p.exists()]
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}")
+    if writes is not None and str(writes) != "-":
+        overlap = input_overlap(writes, inputs)
+        if overlap is not None:
+            raise _fail(f"{display_path(writes)}: the output is, or lies inside, the input {display_path(overlap)} "
+                        "(it would be overwritten or read back as input); write it outside the inputs")
+    skipped = skipped_inputs(inputs, follow_links)
+    for path, reason in skipped[:SKIPPED_SHOWN]:
+        err.print(f"skipped {display_path(path)}: {reason}", markup=False, highlight=False, soft_wrap=True)
+    if len(skipped) > SKIPPED_SHOWN:
+        err.print(f"... and {len(skipped) - SKIPPED_SHOWN:,} more skipped", markup=False, highlight=False)
+    if next(iter(iter_input_files(inputs, follow_links)), None) is None:
+        raise _fail(f"no input files to read in {', '.join(map(display_path, inputs))} "
+                    "(.txt .html .jsonl .json, optionally .gz)")
+
+
+def _config(follow_links: bool):
+    return DEFAULT_CONFIG.with_(follow_links=True) if follow_links else DEFAULT_CONFIG
+
+
+SKIPPED_SHOWN = 20
 
 
 def _progress() -> Progress:
@@ -76,17 +103,19 @@ def run(
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Clean, validate and publish INPUTS as OUT/NAME/VERSION (no INPUTS: the sample corpus).
 
     A run that was killed resumes: the same command again redoes only the shards not finished.
     """
     from cleaner import build
+    from cleaner.pipeline import RunInProgress
     from cleaner.publish.version import VersionExistsError
 
     if not inputs:
         inputs, name = [sample_corpus()], name or "news-sample"
-    _check_inputs(inputs)
+    _check_inputs(inputs, follow_links)
     name = name or "news"
     runner = _executor(executor, workers, scheduler)
     try:
@@ -106,15 +135,16 @@ def run(
                     progress.update(task, records=f"{counts['record']:,}", rate=f"{counts['record'] / elapsed:,.0f}")
 
             path, ledger = build(inputs, out_dir, name, version, parent=parent, executor=runner,
-                                 config=DEFAULT_CONFIG, on_progress=on_progress)
-    except VersionExistsError as exc:
+                                 config=_config(follow_links), on_progress=on_progress)
+    except (VersionExistsError, RunInProgress) as exc:
         raise _fail(f"{exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
     except ConnectionError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(f"cannot write to {out_dir}: {exc}") from None
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise _fail(f"cannot write to {out_dir}{where}: {exc.strerror or exc}") from None
     _summary(path, ledger)
     _quarantine_messages(path)
     raise typer.Exit(EXIT_OK if ledger.quarantined == 0 else EXIT_RECORDS)
@@ -171,27 +201,36 @@ def clean(
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
-    """Clean INPUTS (no validation, no publishing) and write one JSON record a line."""
+    """Clean INPUTS (no validation, no publishing) and write one JSON record a line.
+
+    A write that fails (disk full) ends the command with exit 2 and one line naming the file; the
+    file then holds only whole lines (`publish.files.LineWriter`).
+    """
     from cleaner import clean_inputs
+    from cleaner.publish.files import LineWriter
 
     if not inputs:
         raise _fail("give at least one input file or folder")
-    _check_inputs(inputs)
+    _check_inputs(inputs, follow_links, writes=output)
     runner = _executor(executor, workers, scheduler)
     try:
-        sink = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")
+        sink = LineWriter(sys.stdout.buffer if str(output) == "-" else output)
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
     failed = 0
-    with sink:
-        records = clean_inputs(inputs, config=DEFAULT_CONFIG, executor=runner)
-        for rec in records:
-            if isinstance(rec, Quarantined):
-                failed += 1
-                err.print(rec.message, markup=False, highlight=False)
-                continue
-            sink.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+    try:
+        with sink:
+            for rec in clean_inputs(inputs, config=_config(follow_links), executor=runner):
+                if isinstance(rec, Quarantined):
+                    failed += 1
+                    err.print(rec.message, markup=False, highlight=False)
+                    continue
+                sink.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}; it holds the {sink.lines:,} whole "
+                    "lines written before") from None
     raise typer.Exit(EXIT_RECORDS if failed else EXIT_OK)
 
 
@@ -204,6 +243,7 @@ def check(
     workers: WorkersOpt = None,
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """The CI gate: clean and validate INPUTS without publishing; exit 1 if records fail the contract."""
     from cleaner.check import FORMATS, render, run_check
@@ -212,8 +252,8 @@ def check(
         raise _fail(f"unknown --format {fmt!r}: use one of {', '.join(FORMATS)}")
     if not inputs:
         raise _fail("give at least one input file or folder")
-    _check_inputs(inputs)
-    result = run_check(inputs, DEFAULT_CONFIG, max_quarantine_rate, _executor(executor, workers, scheduler))
+    _check_inputs(inputs, follow_links, writes=output)
+    result = run_check(inputs, _config(follow_links), max_quarantine_rate, _executor(executor, workers, scheduler))
     if not result.files:
         raise _fail(f"no input files found in {', '.join(map(str, inputs))}")
     if output is None:
@@ -235,13 +275,14 @@ def check(
 def explain(
     file: Annotated[Path, typer.Argument(help="One input file (.txt .html .jsonl .json, optionally .gz).")],
     record: Annotated[Optional[int], typer.Option("--record", "-r", help="Only the record at this line (JSONL) or position (JSON array).")] = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Show FILE as it came in, each removed line marked with its category and rule, and the metadata found."""
     from cleaner.explain import explain_file, render_plain, render_rich
 
     if not file.is_file():
         raise _fail(f"no such file: {file}")
-    items = explain_file(file, record, DEFAULT_CONFIG)
+    items = explain_file(file, record, _config(follow_links))
     if not items:
         raise _fail(f"{file}: no record {record}" if record is not None else f"{file}: no records")
     if out.is_terminal:

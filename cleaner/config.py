@@ -15,6 +15,7 @@ class CleanerConfig:
     # reading limits: a record past these is quarantined, not loaded
     max_file_bytes: int = 256 * 2**20   # one input file (after decompression)
     max_record_bytes: int = 16 * 2**20  # one record's raw content (one .txt/.html file, one JSON record)
+    follow_links: bool = False          # read through symbolic links that lead out of the input folders
     # publishing
     shard_rows: int = 20_000            # articles per Parquet shard
     row_group_rows: int = 2_000

@@ -43,6 +43,12 @@ CHARSET_ALIASES = {
 }
 
 
+#: Python text codecs that are not charsets a page can be written in: escapes, DNS encodings,
+#: UTF-7 (a classic XSS vector, dropped by browsers), codecs that fail on every byte or exist only
+#: on Windows. A page declaring one is read as if it declared nothing.
+NOT_CHARSETS = frozenset(("unicode-escape", "raw-unicode-escape", "idna", "punycode", "utf-7", "undefined",
+                          "mbcs", "oem", "charmap", "unicode-internal"))
+
 SNIFF_BYTES = 8192           # how much of a file the binary test looks at
 META_CHARSET_BYTES = 4096    # where an HTML page must declare its charset to be honoured
 #: A valid UTF-8 sequence of two to four bytes (overlong forms and surrogates aside).
@@ -116,7 +122,10 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str]:
     if declared == "cp1252":
         return decode_cp1252(data)
     if declared is not None:
-        return data.decode(declared, "replace"), declared
+        try:
+            return data.decode(declared, "replace"), declared
+        except (UnicodeError, LookupError, ValueError, TypeError):
+            pass  # a codec that refuses the "replace" handler (idna, punycode): treated as undeclared
     if _mostly_utf8(data):
         return data.decode("utf-8", _CP1252_FALLBACK), "utf-8+cp1252"
     return _detect(data)
@@ -164,22 +173,36 @@ def _declared_charset(head: bytes) -> str | None:
     """The Python codec for the charset an HTML head declares, if it is a usable one.
 
     A declared UTF-8 (the bytes are not UTF-8, or we would not be asking) or UTF-16/32 (HTML that
-    is parsed as ASCII-compatible bytes cannot be UTF-16) is ignored, as browsers do.
+    is parsed as ASCII-compatible bytes cannot be UTF-16) is ignored, as browsers do. So is a
+    label that names a Python codec which is not a character encoding: `rot13`, `hex`, `base64`,
+    `zlib` (bytes-to-bytes or str-to-str transforms, which `bytes.decode` refuses with LookupError)
+    and the text codecs no browser knows as a charset (`unicode_escape`, `idna`, `utf-7`...), which
+    would rewrite the page rather than decode it; and an encoding that is not ASCII-compatible
+    (EBCDIC `cp037`), since the declaration itself was read as ASCII.
 
     >>> _declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
     'cp1252'
     >>> _declared_charset(b'<meta charset="koi8-r">'), _declared_charset(b'<meta charset="utf-8">')
     ('koi8-r', None)
+    >>> [_declared_charset(f'<meta charset="{c}">'.encode()) for c in ("rot13", "hex", "zlib", "unicode_escape")]
+    [None, None, None, None]
     """
     match = _META_CHARSET.search(head)
     if match is None:
         return None
     label = match.group(1).decode("ascii").lower()
     try:
-        name = codecs.lookup(CHARSET_ALIASES.get(label, label)).name
+        info = codecs.lookup(CHARSET_ALIASES.get(label, label))
     except LookupError:
         return None
-    return None if name.startswith(("utf-8", "utf-16", "utf-32")) else name
+    if not getattr(info, "_is_text_encoding", True) or info.name in NOT_CHARSETS:
+        return None
+    try:  # the declaration was found by reading the bytes as ASCII: EBCDIC or UTF-16 cannot be it
+        if "<meta charset=".encode(info.name) != b"<meta charset=":
+            return None
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        return None
+    return None if info.name.startswith(("utf-8", "utf-16", "utf-32")) else info.name
 
 
 def _detect(data: bytes) -> tuple[str, str]:

@@ -58,10 +58,17 @@ class VersionDiff:
 
 
 def load_manifest(version: Path) -> dict:
+    """The manifest of a version, or NotAVersion naming the folder and what is wrong with it."""
     try:
-        return json.loads((Path(version) / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        manifest = json.loads((Path(version) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
         raise NotAVersion(f"{version}: not a published version (manifest.json: {exc})") from None
+    if not isinstance(manifest, dict):
+        raise NotAVersion(f"{version}: not a published version (manifest.json is not an object)")
+    for key in ("counts", "config", "tool"):
+        if not isinstance(manifest.get(key, {}), dict):
+            raise NotAVersion(f"{version}: manifest.json is malformed ({key!r} is not an object)")
+    return manifest
 
 
 def _digest(value: Any) -> bytes:
@@ -71,14 +78,20 @@ def _digest(value: Any) -> bytes:
 
 def article_digests(version: Path) -> dict[str, tuple[bytes, ...]]:
     """id -> one short hash per compared field, read shard by shard."""
+    import pyarrow as pa
+
     out: dict[str, tuple[bytes, ...]] = {}
     for path in sorted((Path(version) / "data").glob("*.parquet")):
-        pf = pq.ParquetFile(path)
-        cols = [c for c in COMPARED if c in pf.schema_arrow.names]
-        for batch in pf.iter_batches(columns=["id", *cols]):
-            rows = batch.to_pydict()
-            for i, aid in enumerate(rows["id"]):
-                out[aid] = tuple(_digest(rows[c][i]) if c in rows else b"" for c in COMPARED)
+        try:
+            pf = pq.ParquetFile(path)
+            cols = [c for c in COMPARED if c in pf.schema_arrow.names]
+            for batch in pf.iter_batches(columns=["id", *cols]):
+                rows = batch.to_pydict()
+                for i, aid in enumerate(rows["id"]):
+                    out[aid] = tuple(_digest(rows[c][i]) if c in rows else b"" for c in COMPARED)
+        except (pa.ArrowException, OSError, KeyError) as exc:
+            raise NotAVersion(f"{path}: not a readable table of articles ({exc}); `cleaner verify` "
+                              f"{version} names what changed") from None
     return out
 
 

@@ -116,13 +116,15 @@ def explain_file(path: str | Path, record: int | None = None,
     Raises FileNotFoundError when `path` does not exist.
     """
     from cleaner.stream import clean_records
-    from cleaner.read import read_file
+    from cleaner.read import input_roots, read_file
     from cleaner.validate import validate_articles
 
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(2, "no such file", str(path))
-    records = read_file(path, config) if record is None else _only(read_file(path, config), record)
+    roots = None if config.follow_links else input_roots([path])  # a link out of its folder is not read
+    records = read_file(path, config, roots)
+    records = records if record is None else _only(records, record)
     out: list[Explained] = []
     articles: list[tuple[Explained, Article]] = []
     for rec in clean_records(records, config):

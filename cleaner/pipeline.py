@@ -23,6 +23,9 @@ index, so the bytes are the same whatever the number of workers or the executor 
 """
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -48,7 +51,8 @@ from cleaner.publish.version import VersionWriter, check_name
 from cleaner.read import read_file
 from cleaner.records import Article, Ledger, Quarantined
 from cleaner.rules import RULES_VERSION
-from cleaner.stream import InputShard, _validated, _work, checked_records, clean_records, plan_shards, validate_records
+from cleaner.stream import (InputShard, _validated, _work, checked_records, clean_records, plan_shards, read_shard,
+                            validate_records)
 from cleaner.validate import FirstIds
 
 
@@ -119,19 +123,18 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
     checks: Counter = Counter()
     n_in = n_articles = n_quarantined = 0
     with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
-        for path in shard.paths:
-            for item in validate_records(clean_records(read_file(Path(path), config), config), config):
-                n_in += 1
-                inputs.setdefault(path, item.source.sha256)
-                if isinstance(item, Article):
-                    staged.add_article(item, dedup_entry(item, config))
-                    n_articles += 1
-                else:
-                    staged.add_quarantined(item)
-                    n_quarantined += 1
-                    checks.update(item.checks)
-                if on_record is not None:
-                    on_record(1)
+        for item in validate_records(clean_records(read_shard(shard, config), config), config):
+            n_in += 1
+            inputs.setdefault(item.source.path, item.source.sha256)
+            if isinstance(item, Article):
+                staged.add_article(item, dedup_entry(item, config))
+                n_articles += 1
+            else:
+                staged.add_quarantined(item)
+                n_quarantined += 1
+                checks.update(item.checks)
+            if on_record is not None:
+                on_record(1)
         summary = {"shard": shard.index, "files": len(shard.paths), "inputs": n_in, "articles": n_articles,
                    "quarantined": n_quarantined, "quarantine_by_check": dict(sorted(checks.items())),
                    "input_sha256": inputs}
@@ -296,24 +299,50 @@ def _raw_of(path: str, index: int, config: CleanerConfig) -> str:
 
 
 def work_folder(out_dir: str | Path, name: str, shards: list[InputShard], shard_bytes: int,
-                config: CleanerConfig) -> Path:
+                config: CleanerConfig, version: str = "") -> Path:
     """Where a build stages its shards: `OUT/NAME/.work-<hash of everything that decides them>`.
 
-    The same inputs (paths, sizes, modification times), settings and tool give the same folder, so
-    a restarted run finds the shards it finished; anything else starts afresh.
+    The same inputs, settings, tool and version give the same folder, so a restarted run finds the
+    shards it finished; anything else starts afresh. The version is in the key so that two runs of
+    the same inputs into different versions never share (and delete) one folder. An input is known
+    by its path, size, modification time, inode and change time: an edit that restores the size
+    and the modification time (`touch -d`) still moves the change time, which no one can set back,
+    so a resumed run never republishes a shard staged from the old content.
     """
     h = hashlib.sha256()
     h.update(json.dumps({"tool": __version__, "rules": RULES_VERSION, "config": config.fingerprint(),
-                         "shard_bytes": shard_bytes}, sort_keys=True).encode())
+                         "shard_bytes": shard_bytes, "version": version}, sort_keys=True).encode())
     for shard in shards:
         for path in shard.paths:
             try:
                 st = os.stat(path)
-                stamp = (st.st_size, st.st_mtime_ns)
+                stamp = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
             except OSError:
-                stamp = (-1, -1)
-            h.update(f"{shard.index}\t{path}\t{stamp[0]}\t{stamp[1]}\n".encode())
+                stamp = (-1, -1, -1, -1)
+            h.update(f"{shard.index}\t".encode() + os.fsencode(path) + "\t{}\t{}\t{}\t{}\n".format(*stamp).encode())
     return Path(out_dir) / check_name(name) / f".work-{h.hexdigest()[:20]}"
+
+
+class RunInProgress(OSError):
+    """Another run holds the work folder this one would use (same inputs, settings and version)."""
+
+
+@contextlib.contextmanager
+def _locked(work: Path):
+    """Hold an exclusive lock on `work` (a `.lock` file next to it) for the block, or raise
+    `RunInProgress` at once: two runs of the same version would stage into one folder, and the first
+    to finish would delete it under the other."""
+    work.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(work.with_name(work.name + ".lock"), "a+b")
+    try:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunInProgress(errno.EBUSY, "another run is building this version from the same inputs; "
+                                "wait for it or give another --version", str(work)) from None
+        yield
+    finally:
+        lock.close()
 
 
 @dataclass
@@ -348,12 +377,14 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
     folder, and the same call again stages only the others.
     """
     progress = on_progress or (lambda event, n: None)
-    shards, shard_bytes = plan_shards(paths, shard_bytes)
+    shards, shard_bytes = plan_shards(paths, shard_bytes, config.follow_links)
     executor = fit_executor(executor if executor is not None else LocalExecutor(), _work(shards))
     tally = Tally(files=sum(len(s.paths) for s in shards), shards=len(shards))
-    with VersionWriter(Path(out_dir), name, version, config, parent=parent,
-                       tool_version=__version__, rules_version=RULES_VERSION) as writer:
-        work = work_folder(out_dir, writer.name, shards, shard_bytes, config)
+    with contextlib.ExitStack() as stack:
+        writer = stack.enter_context(VersionWriter(Path(out_dir), name, version, config, parent=parent,
+                                                   tool_version=__version__, rules_version=RULES_VERSION))
+        work = work_folder(out_dir, writer.name, shards, shard_bytes, config, writer.version)
+        stack.enter_context(_locked(work))
         work.mkdir(parents=True, exist_ok=True)
         summaries = {s.index: found for s in shards if (found := staged_summary(work, s.index)) is not None}
         tally.resumed = len(summaries)
@@ -403,5 +434,6 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
             _add_counts(led.removals_by_rule, result["removals_by_rule"])
         final = writer.commit(led, {"files": tally.files, "input_shards": len(shards),
                                     "input_shard_bytes": shard_bytes})
-    shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+        work.with_name(work.name + ".lock").unlink(missing_ok=True)
     return final, tally

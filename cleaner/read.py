@@ -59,6 +59,17 @@ CHECKS = {
     "read.no_records": "a JSON list that holds no records",
     "read.no_text": "a JSON record without a 'text' or 'html' string",
     "read.wrong_type": "a known JSON field holding the wrong type",
+    "read.link_outside": "a symbolic link to something outside the input folders (not followed without --follow-links)",
+    "read.error": "the reader failed on this file: a bug, reported with the exception instead of a traceback",
+}
+
+#: Why a name under an input folder is not read, for the list of skipped files (`skipped_inputs`).
+SKIP_REASONS = {
+    "hidden": "hidden (its name starts with '.')",
+    "unsupported": "not a supported input type (.txt .html .jsonl .json, optionally .gz)",
+    "version": "a version published by news-cleaner (its files are output, not input)",
+    "folder_link": "a link to a folder inside the input folders (its files are read where they are)",
+    "seen": "a folder already walked through another link (--follow-links)",
 }
 
 #: Keys of a JSON record that map onto `Article` fields; all others go to `Article.extra`.
@@ -71,7 +82,8 @@ BINARY_RAW_BYTES = 1024      # a binary file keeps only this much raw in its qua
 _BLANK_LINES = re.compile(rb"[ \t\r\n\f\v]+")     # a run of whitespace: blank lines and the next line's indent
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+def iter_input_files(paths: Iterable[str | os.PathLike], follow_links: bool = False,
+                     skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """The input files under `paths`: files as given, folders walked recursively in sorted order.
 
     Every path is checked before anything is yielded, so a typo in the last argument fails the
@@ -80,7 +92,11 @@ def iter_input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
     name (`read_file` quarantines it if it cannot read it). Within a folder, files come before
     subfolders, each sorted by name (code-point order, the same under every locale). Folders
     that cannot be listed are yielded as paths, so `read_file` reports them instead of the walk
-    skipping them silently.
+    skipping them silently. So is a link to a folder outside the input folders, which `read_file`
+    quarantines (`read.link_outside`) unless `follow_links`; with `follow_links` the walk goes into
+    linked folders, each real folder once. A folder holding a published version (its
+    `manifest.json` names news-cleaner) is never walked: `cleaner run .` must not read its own
+    output. What is not yielded is appended to `skipped` as (path, reason), when it is given.
 
     >>> from cleaner import __file__ as pkg
     >>> samples = Path(pkg).parent / "data" / "samples"
@@ -96,15 +112,100 @@ def iter_input_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
     for root in roots:
         if not root.exists():
             raise FileNotFoundError(errno.ENOENT, "input path does not exist", str(root))
-    return _walk(roots)
+    return _walk(roots, follow_links, skipped)
 
 
-def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG) -> Iterator[Article | Quarantined]:
+def skipped_inputs(paths: Iterable[str | os.PathLike], follow_links: bool = False) -> list[tuple[Path, str]]:
+    """What the walk of `paths` does not read, as (path, reason), so a run can say so.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("a.txt", ".hidden.txt", "b.jsonl.bz2"):
+    ...     _ = (folder / name).write_text("x")
+    >>> [(p.name, why.split(" (")[0]) for p, why in skipped_inputs([folder])]
+    [('.hidden.txt', 'hidden'), ('b.jsonl.bz2', 'not a supported input type')]
+    """
+    skipped: list[tuple[Path, str]] = []
+    for _ in iter_input_files(paths, follow_links, skipped):
+        pass
+    return skipped
+
+
+def input_roots(paths: Iterable[str | os.PathLike]) -> tuple[str, ...]:
+    """The real folders that make up the input tree: each folder given, and the folder of each file given.
+
+    A symbolic link is read only if its target lies inside one of them (`read_file`'s `roots`).
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    return tuple(sorted({os.path.realpath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
+                         for p in paths}))
+
+
+def input_overlap(output: str | os.PathLike, paths: Iterable[str | os.PathLike]) -> str | None:
+    """The input that `output` would overwrite or be read back as, or None when it is safe to write.
+
+    An output is unsafe when it is an input file (the same file, through any link) or lies inside an
+    input folder: writing it would truncate the input, or the walk would read it while it grows.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "feed.jsonl").write_text("{}")
+    >>> input_overlap(folder / "feed.jsonl", [folder / "feed.jsonl"]) == str(folder / "feed.jsonl")
+    True
+    >>> input_overlap(folder / "out.jsonl", [folder]) == str(folder), input_overlap(folder.parent / "x", [folder])
+    (True, None)
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    target = os.path.realpath(output)
+    for p in paths:
+        real = os.path.realpath(p)
+        if target == real or (os.path.isdir(real) and _inside(target, (real,))):
+            return str(p)
+        try:
+            if os.path.exists(output) and os.path.samefile(output, p):  # a hard link to the input
+                return str(p)
+        except OSError:
+            continue
+    return None
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """A path as text that any output can hold: bytes of a file name that are not UTF-8 become escapes.
+
+    The walk gives such names as lone surrogates (Python's surrogateescape), which no UTF-8 file,
+    terminal or Parquet column takes; `\\xNN` names the byte instead.
+
+    >>> display_path(os.fsdecode(b"caf\\xe9.txt")), display_path("ok.txt")
+    ('caf\\\\xe9.txt', 'ok.txt')
+    """
+    text = os.fspath(path)
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _inside(real: str, roots: Iterable[str]) -> bool:
+    """True when the real path `real` is one of `roots` or lies under one."""
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
+              roots: tuple[str, ...] | None = None) -> Iterator[Article | Quarantined]:
     """The records of one input file; every problem with it becomes a `Quarantined` record.
 
     Never raises for what is in the file, nor for a file that cannot be read. `Source.sha256` is the
     hash of the bytes on disk (compressed, for .gz), computed in a first pass so that a streamed
-    JSONL file can stamp it on its first record.
+    JSONL file can stamp it on its first record. With `roots` (`input_roots` of the inputs given),
+    a symbolic link whose target is outside them is quarantined without being opened
+    (`read.link_outside`, naming the link only): a scraped folder from a pull request could link to
+    /proc/self/environ or a key file, and whatever is read can end up in a report or a table.
+    An exception the reader did not foresee becomes a `read.error` record, not a traceback.
 
     >>> from cleaner import __file__ as pkg
     >>> sample = next(iter_input_files([Path(pkg).parent / "data" / "samples"]))
@@ -113,21 +214,38 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG) -> Iterator[Ar
     """
     path = Path(path)
     fmt = _format_of(path.name)
+    if roots and os.path.islink(path) and not _inside(os.path.realpath(path), roots):
+        source = Source(display_path(path), "", 1, fmt or "unknown")
+        reason = "a symbolic link to outside the input folders; not followed (--follow-links reads it)"
+        yield _quarantine(source, "read.link_outside", reason, "", config)
+        return
+    index = 0
+    try:
+        for record in _read_file(path, fmt, config):
+            index = record.source.index
+            yield record
+    except Exception as error:  # noqa: BLE001 - a reader bug must not end the run; the record says which
+        source = Source(display_path(path), "", index + 1, fmt or "unknown")
+        yield _quarantine(source, "read.error", f"the reader failed: {type(error).__name__}: {error}", "", config)
+
+
+def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+    """`read_file` once the link check is passed."""
     try:
         kind = _not_a_regular_file(path)
         if kind:
             # A FIFO would block the run, a device such as /dev/zero would never end.
-            source = Source(str(path), "", 1, fmt or "unknown")
+            source = Source(display_path(path), "", 1, fmt or "unknown")
             yield _quarantine(source, "read.unreadable", f"not a regular file ({kind})", "", config)
             return
         sha = _sha256_file(path)
     except OSError as error:
-        source = Source(str(path), "", 1, fmt or "unknown")
+        source = Source(display_path(path), "", 1, fmt or "unknown")
         yield _quarantine(source, "read.unreadable", f"cannot read file: {error}", "", config)
         return
     if fmt is None:
-        source = Source(str(path), sha, 1, "unknown")
-        reason = f"unsupported file type {path.name!r} (expected one of {', '.join(FORMATS)}, optionally .gz)"
+        source = Source(display_path(path), sha, 1, "unknown")
+        reason = f"unsupported file type {display_path(path.name)!r} (expected one of {', '.join(FORMATS)}, optionally .gz)"
         yield _quarantine(source, "read.unsupported_format", reason, "", config)
     elif fmt == "jsonl":
         yield from _read_jsonl(path, sha, config)
@@ -146,27 +264,74 @@ def read_inputs(paths: Iterable[str | os.PathLike],
     >>> all(isinstance(r, Article) for r in records), len({r.id for r in records}) == len(records)
     (True, True)
     """
-    files = iter_input_files(paths)
-    return (record for path in files for record in read_file(path, config))
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    files = iter_input_files(paths, config.follow_links)
+    roots = None if config.follow_links else input_roots(paths)
+    return (record for path in files for record in read_file(path, config, roots))
 
 
 # --- walking -------------------------------------------------------------------------------------
 
-def _walk(roots: list[Path]) -> Iterator[Path]:
+def _walk(roots: list[Path], follow_links: bool = False,
+          skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """Yield each root that is a file, and the supported files under each root that is a folder."""
+    skip = skipped.append if skipped is not None else (lambda item: None)
+    inside = input_roots(roots)
     for root in roots:
         if not root.is_dir():
             yield root
             continue
         failed: list[OSError] = []
-        for folder, subfolders, names in os.walk(root, onerror=failed.append):
+        seen: set[str] = set()
+        for folder, subfolders, names in os.walk(root, onerror=failed.append, followlinks=follow_links):
             yield from (Path(error.filename) for error in failed)
             failed.clear()
-            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            here = Path(folder)
+            if follow_links:
+                real = os.path.realpath(folder)
+                if real in seen:  # a link loop, or a folder reached twice: walked once
+                    subfolders[:] = []
+                    skip((here, SKIP_REASONS["seen"]))
+                    continue
+                seen.add(real)
+            if "manifest.json" in names and _is_published_version(here):
+                subfolders[:] = []
+                skip((here, SKIP_REASONS["version"]))
+                continue
+            kept, linked_out = [], []
+            for name in sorted(subfolders):
+                if name.startswith("."):
+                    skip((here / name, SKIP_REASONS["hidden"]))
+                elif not follow_links and os.path.islink(here / name):
+                    if _inside(os.path.realpath(here / name), inside):
+                        skip((here / name, SKIP_REASONS["folder_link"]))
+                    else:
+                        linked_out.append(here / name)   # read_file quarantines it: read.link_outside
+                else:
+                    kept.append(name)
+            subfolders[:] = kept
             for name in sorted(names):
-                if not name.startswith(".") and _format_of(name) is not None:
-                    yield Path(folder) / name
+                if name.startswith("."):
+                    skip((here / name, SKIP_REASONS["hidden"]))
+                elif _format_of(name) is None:
+                    skip((here / name, SKIP_REASONS["unsupported"]))
+                else:
+                    yield here / name
+            yield from linked_out
         yield from (Path(error.filename) for error in failed)
+
+
+def _is_published_version(folder: Path) -> bool:
+    """True when `folder` holds a version published by this tool (its manifest names news-cleaner)."""
+    from cleaner.publish.manifest import TOOL_NAME  # light: json and hashlib only
+
+    try:
+        with open(folder / "manifest.json", "rb") as stream:
+            manifest = json.loads(stream.read(CHUNK_BYTES * 16))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(manifest, dict) and isinstance(manifest.get("tool"), dict) \
+        and manifest["tool"].get("name") == TOOL_NAME
 
 
 def _format_of(name: str) -> str | None:
@@ -268,7 +433,7 @@ def _read_bytes(path: Path, config: CleanerConfig, fmt: str = "json") -> bytes:
 
 def _read_whole(path: Path, sha: str, fmt: str, config: CleanerConfig) -> Iterator[Article | Quarantined]:
     """The records of a file read whole: one article for .txt/.html, one or more for .json."""
-    source = Source(str(path), sha, 1, fmt)
+    source = Source(display_path(path), sha, 1, fmt)
     try:
         data = _read_bytes(path, config, fmt)
     except _Unreadable as problem:
@@ -299,9 +464,9 @@ def _json_records(source: Source, text: str, encoding: str,
                   config: CleanerConfig) -> Iterator[Article | Quarantined]:
     """The records of a .json file: one object, a list of objects, or JSON lines."""
     try:
-        value = json.loads(text)
+        value = loads(text)
     except json.JSONDecodeError as error:
-        if error.msg == "Extra data":
+        if error.msg == "Extra data" and _starts_with_a_json_line(text):
             yield from _json_lines_of_text(source, text, encoding, config)
         else:
             yield _quarantine(source, "read.invalid_json", f"invalid JSON: {error}", text, config)
@@ -335,6 +500,73 @@ def _json_lines_of_text(source: Source, text: str, encoding: str,
             yield record
 
 
+def _starts_with_a_json_line(text: str) -> bool:
+    """True when the first non-blank line of `text` is a whole JSON value: the file is JSON lines.
+
+    Otherwise the "extra data" after the first value is garbage (a truncated copy, two files
+    pasted together), and reading the rest line by line would give one bogus record per line.
+
+    >>> _starts_with_a_json_line('{"text": "a"}\\n{"text": "b"}'), _starts_with_a_json_line('{"text":\\n "a"} junk')
+    (True, False)
+    """
+    first = text.lstrip().split("\n", 1)[0]
+    try:
+        json.loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def loads(text: str) -> object:
+    """`json.loads`, giving only values every output can hold.
+
+    NaN, Infinity and -Infinity are not JSON (Python reads them; pandas writes NaN for a missing
+    value): they are read as null. A number too large for a float keeps its digits as a string
+    rather than becoming infinity. A lone surrogate escape (`"\\ud800"`, half of a pair) becomes
+    the text of that escape, so that no UTF-8 output fails on it and two ids that differ only there
+    stay two ids (replacing each with U+FFFD would make them clash).
+
+    >>> loads('{"a": NaN, "b": 1e999, "c": 2.5}')
+    {'a': None, 'b': '1e999', 'c': 2.5}
+    >>> loads('["\\\\ud800", "\\\\udbff", "\\\\ud83d\\\\ude00"]')
+    ['\\\\ud800', '\\\\udbff', '😀']
+    """
+    value = json.loads(text, parse_constant=_json_constant, parse_float=_json_float)
+    if _SURROGATE_ESCAPE.search(text):
+        value = _without_lone_surrogates(value)
+    return value
+
+
+def _json_constant(name: str) -> None:
+    return None
+
+
+def _json_float(literal: str) -> float | str:
+    number = float(literal)
+    return number if number not in (float("inf"), float("-inf")) else literal
+
+
+def _escape_surrogates(text: str) -> str:
+    if not _LONE_SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _without_lone_surrogates(value: object) -> object:
+    """`value` with every lone surrogate in its strings (keys too) written as its escape."""
+    if isinstance(value, str):
+        return _escape_surrogates(value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_escape_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
+
+
 # --- JSON lines, streamed -----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +598,7 @@ def _read_jsonl(path: Path, sha: str, config: CleanerConfig) -> Iterator[Article
     and gzip checks its CRC only at the end of the stream. Truncation, the common case (an
     interrupted download or copy), leaves those earlier lines intact.
     """
-    source = Source(str(path), sha, 1, "jsonl")
+    source = Source(display_path(path), sha, 1, "jsonl")
     produced = False
     for item in _lines(path, config):
         if isinstance(item, _Stop):
@@ -488,7 +720,7 @@ def _line_record(source: Source, text: str, encoding: str,
     if not text.strip():
         return None
     try:
-        value = json.loads(text)
+        value = loads(text)
     except (ValueError, RecursionError) as error:
         return _quarantine(source, "read.invalid_json", f"invalid JSON: {_json_error(error)}", text, config)
     return _record(value, source, encoding, config, text)

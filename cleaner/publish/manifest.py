@@ -13,53 +13,129 @@ MANIFEST = "manifest.json"
 CARD = "README.md"
 
 
-def fingerprint(files: Iterable[tuple[str, str]], config_sha256: str) -> str:
-    """sha256 over the sorted (path, sha256) of the data files and the config hash.
+#: Manifest fields the fingerprint covers besides the files and the config hash: what a reader
+#: trusts the manifest for, so editing any of them afterwards is caught by `verify`.
+PROVENANCE = ("name", "version", "parent", "tool", "rules_version", "inputs", "counts", "stats")
+
+#: Folder of a version -> the ledger count its Parquet rows must add up to.
+COUNTED = {"data": "published", "quarantine": "quarantined", "duplicates": "duplicates"}
+
+
+def fingerprint(files: Iterable[tuple[str, str]], config_sha256: str, provenance: dict | None = None) -> str:
+    """sha256 over the sorted (path, sha256) of the data files, the config hash and the provenance
+    fields of the manifest (`PROVENANCE`: inputs and their hashes, tool, counts...).
 
     >>> fingerprint([("b", "2"), ("a", "1")], "c") == fingerprint([("a", "1"), ("b", "2")], "c")
     True
+    >>> fingerprint([], "c", {"inputs": []}) == fingerprint([], "c", {"inputs": [{"path": "x"}]})
+    False
     """
     h = hashlib.sha256()
     for path, sha in sorted(files):
         h.update(f"{path}\t{sha}\n".encode())
     h.update(config_sha256.encode())
+    if provenance:
+        h.update(json.dumps({k: provenance.get(k) for k in PROVENANCE}, sort_keys=True,
+                            ensure_ascii=True, separators=(",", ":")).encode())
     return h.hexdigest()
 
 
-def verify(path: Path) -> list[str]:
-    """Re-check a published version against its manifest; one message per problem, [] when all good.
+def config_sha256(config: object) -> str:
+    """The hash `CleanerConfig.fingerprint` gives, from the config as the manifest stores it."""
+    blob = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
 
-    Reports a file whose bytes changed (`sha256 mismatch`), that was cut short or grew
-    (`size A != B in manifest`), that is gone (`missing`), a file the manifest does not list, and a
-    fingerprint that no longer matches the listed files.
+
+def verify(path: Path) -> list[str]:
+    """Re-check a published version against its manifest, and the manifest against itself; one
+    message per problem, [] when all good.
+
+    Files: a file whose bytes changed (`sha256 mismatch`), that was cut short or grew (`size A != B
+    in manifest`), that is gone (`missing`), that the manifest does not list, a Parquet file that
+    does not read or whose rows are not the manifest's. The manifest: malformed entries, a tool
+    that is not this one, a `config` that no longer hashes to `config_sha256`, counts that do not
+    add up or disagree with the rows of the tables, and a fingerprint that does not match the
+    files, the config and the provenance (inputs, counts, tool...), which catches any other edit.
     """
     root = Path(path)
     try:
         manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-        entries = manifest["files"]
-        listed = {e["path"]: e for e in entries}
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         return [f"{MANIFEST}: unreadable ({type(e).__name__}: {e})"]
-    problems = []
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        return [f"{MANIFEST}: unreadable (not an object with a list of files)"]
+    problems: list[str] = []
+    listed: dict[str, dict] = {}
+    for n, e in enumerate(manifest["files"]):
+        if not (isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str)
+                and isinstance(e.get("bytes"), int) and (e.get("rows") is None or isinstance(e.get("rows"), int))):
+            problems.append(f"{MANIFEST}: files[{n}] is malformed (needs path, sha256, bytes, rows)")
+            continue
+        listed[e["path"]] = e
+    rows_in: dict[str, int] = {}
     for rel, e in sorted(listed.items()):
-        p = root / rel
-        if Path(rel).is_absolute() or ".." in Path(rel).parts:
-            problems.append(f"{rel}: path outside the version in manifest")
-            continue
-        if not p.is_file():
-            problems.append(f"{rel}: missing")
-            continue
-        size = p.stat().st_size
-        if size != e.get("bytes"):
-            problems.append(f"{rel}: size {size} != {e.get('bytes')} in manifest")
-        elif sha256_file(p) != e.get("sha256"):
-            problems.append(f"{rel}: sha256 mismatch")
+        found = _check_file(root, rel, e, rows_in)
+        if found and rel.endswith(".parquet"):
+            rows_in[rel.split("/", 1)[0]] = -1   # a damaged table is named once; its rows are not counted
+        problems += found
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
         if p.is_file() and rel != MANIFEST and rel not in listed:
             problems.append(f"extra file not in manifest: {rel}")
-    data = [(e["path"], e["sha256"]) for e in entries if e["path"] != CARD]
-    if fingerprint(data, manifest.get("config_sha256", "")) != manifest.get("fingerprint"):
+    problems += _check_manifest(manifest, rows_in)
+    data = [(rel, e["sha256"]) for rel, e in listed.items() if rel != CARD]
+    if fingerprint(data, str(manifest.get("config_sha256", "")), manifest) != manifest.get("fingerprint"):
         problems.append(f"{MANIFEST}: fingerprint does not match the listed files")
     return problems
 
+
+def _check_file(root: Path, rel: str, entry: dict, rows_in: dict[str, int]) -> list[str]:
+    """Problems of one listed file; adds the rows of a good Parquet file to `rows_in[folder]`."""
+    p = root / rel
+    if Path(rel).is_absolute() or ".." in Path(rel).parts:
+        return [f"{rel}: path outside the version in manifest"]
+    if not p.is_file():
+        return [f"{rel}: missing"]
+    size = p.stat().st_size
+    if size != entry["bytes"]:
+        return [f"{rel}: size {size} != {entry['bytes']} in manifest"]
+    if sha256_file(p) != entry["sha256"]:
+        return [f"{rel}: sha256 mismatch"]
+    if not rel.endswith(".parquet"):
+        return []
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_metadata(p).num_rows
+    except (pa.ArrowException, OSError) as e:
+        return [f"{rel}: not a readable Parquet file ({e})"]
+    if entry["rows"] is not None and rows != entry["rows"]:
+        return [f"{rel}: {rows} rows != {entry['rows']} in manifest"]
+    folder = rel.split("/", 1)[0]
+    if rows_in.get(folder) != -1:
+        rows_in[folder] = rows_in.get(folder, 0) + rows
+    return []
+
+
+def _check_manifest(manifest: dict, rows_in: dict[str, int]) -> list[str]:
+    """What the manifest says that contradicts itself or the tables' rows."""
+    problems = []
+    tool = manifest.get("tool")
+    if not isinstance(tool, dict) or tool.get("name") != TOOL_NAME:
+        problems.append(f"{MANIFEST}: tool is {tool!r}, not {TOOL_NAME}")
+    if config_sha256(manifest.get("config")) != manifest.get("config_sha256"):
+        problems.append(f"{MANIFEST}: config does not match config_sha256")
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict) or not all(isinstance(counts.get(k), int) and not isinstance(counts.get(k), bool)
+                                               for k in ("inputs", *COUNTED.values())):
+        return problems + [f"{MANIFEST}: counts are malformed"]
+    outcomes = sum(counts[k] for k in COUNTED.values())
+    if (counts["inputs"] == outcomes) != counts.get("balanced"):
+        problems.append(f"{MANIFEST}: counts say balanced={counts.get('balanced')!r} but inputs "
+                        f"{counts['inputs']} != published + quarantined + duplicates {outcomes}"
+                        if counts["inputs"] != outcomes else f"{MANIFEST}: counts balance but say balanced=false")
+    for folder, key in COUNTED.items():
+        if rows_in.get(folder, -1) != -1 and rows_in[folder] != counts[key]:
+            problems.append(f"{MANIFEST}: counts.{key} is {counts[key]} but {folder}/ holds {rows_in[folder]} rows")
+    return problems

@@ -38,6 +38,13 @@ _AUTO_RE = re.compile(r"^v([0-9]+)$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 
 
+def _umask() -> int:
+    """The process umask (reading it means setting it; it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class VersionExistsError(FileExistsError):
     """The version folder is already there; published versions are never overwritten."""
 
@@ -216,8 +223,11 @@ class VersionWriter:
             raise VersionExistsError(errno.EEXIST, f"version {self.version!r} of {self.name!r} "
                                      f"already exists; published versions are never overwritten",
                                      str(self.final))
+        if self.parent is not None:
+            self._check_parent()
         self.base.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{self.version}-{os.getpid()}-", dir=self.base))
+        os.chmod(self.tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; a version is read by others
         self._tables = {cfg: _ShardedTable(self.tmp / folder, schema, config)
                         for cfg, folder, schema in tables.CONFIGS}
         self._inputs: dict[str, str] = {}
@@ -225,6 +235,21 @@ class VersionWriter:
         self._languages: Counter[str] = Counter()
         self._mismatches: Counter[str] = Counter()
         self._state = "open"
+
+    def _check_parent(self) -> None:
+        """Refuse a parent that is this very version, is not published, or does not verify: dedup
+        against it would be skipped silently, and the manifest would name a parent that is not there."""
+        from cleaner.publish.manifest import verify
+
+        if self.parent == self.version:
+            raise ValueError(f"parent version {self.parent!r} is the version being built")
+        folder = self.base / self.parent
+        if not (folder / MANIFEST).is_file():
+            raise ValueError(f"{folder}: parent version {self.parent!r} of {self.name!r} is not published")
+        problems = verify(folder)
+        if problems:
+            raise ValueError(f"{folder}: parent version does not verify: {problems[0]}"
+                             + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
 
     def __enter__(self) -> "VersionWriter":
         return self
@@ -351,9 +376,10 @@ class VersionWriter:
             "inputs": [{"path": p, "sha256": s} for p, s in sorted(self._inputs.items())],
             "files": None,
             "counts": ledger.to_dict(),
-            "fingerprint": fingerprint(((f["path"], f["sha256"]) for f in files), config_sha),
+            "fingerprint": None,
             "stats": json.loads(json.dumps(stats, sort_keys=True, default=str)),
         }
+        manifest["fingerprint"] = fingerprint(((f["path"], f["sha256"]) for f in files), config_sha, manifest)
         nbytes = {cfg: t.nbytes for cfg, t in self._tables.items()}
         card = dataset_card(manifest, files, rows, nbytes, {cfg: len(s) for cfg, s in shards.items()},
                      dict(self._languages), dict(self._mismatches))

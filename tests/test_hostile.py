@@ -1,0 +1,262 @@
+"""Hostile input and careless use (issue 16): nothing overwritten, nothing leaked, no traceback.
+
+One section per class of the issue; each test was seen failing before its fix. The good article
+is a seed from the package samples; the hostile files are made here.
+"""
+from __future__ import annotations
+
+import codecs
+import encodings.aliases
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from typer.testing import CliRunner
+
+from cleaner.check import render, run_check
+from cleaner.cli import app
+from cleaner.pipeline import build
+from cleaner.read import iter_input_files, read_inputs
+from tests.conftest import ROOT, SAMPLES
+
+GOOD = SAMPLES / "000_dbd554452a004b69.txt"
+BODY = GOOD.read_text(encoding="utf-8")
+SECRET = "HOSTILE-SECRET-7f3a"
+runner = CliRunner()
+
+
+def _folder(tmp_path: Path, name: str = "in") -> Path:
+    folder = tmp_path / name
+    folder.mkdir(parents=True)
+    (folder / "good.txt").write_text(BODY, encoding="utf-8")
+    return folder
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The installed CLI in a child process, as a user runs it (tracebacks show on stderr)."""
+    return subprocess.run([sys.executable, "-m", "cleaner", *args], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=600)
+
+
+# --- 3. symbolic links out of the input tree ----------------------------------------------------------
+
+@pytest.fixture()
+def linked(tmp_path) -> Path:
+    """An input folder with links to a secret file, to /proc/self/environ, to a secret folder, to a
+    folder inside itself and to a file inside itself."""
+    folder = _folder(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "key.txt").write_text(f"{SECRET} the council voted to close the bridge\n" * 20)
+    (folder / "key.txt").symlink_to(outside / "key.txt")
+    (folder / "environ.txt").symlink_to("/proc/self/environ")
+    (folder / "secrets").symlink_to(outside)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "inner.txt").write_text(BODY.replace("bridge", "tunnel"), encoding="utf-8")
+    (folder / "sub-link").symlink_to(folder / "sub")
+    (folder / "same.txt").symlink_to("good.txt")
+    return folder
+
+
+def test_links_out_of_the_tree_are_quarantined_and_never_read_into_reports(linked, tmp_path):
+    result = _cli("check", str(linked), "--format", "github", env={"HOSTILE_TOKEN": SECRET})
+    assert result.returncode == 1, result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    errors = [line for line in result.stdout.splitlines() if line.startswith("::error file=")]
+    names = sorted(line.split("file=")[1].split(",")[0].rsplit("/", 1)[-1] for line in errors)
+    assert names == ["environ.txt", "key.txt", "secrets"]
+    assert all("read.link_outside" in line for line in errors)
+
+
+def test_published_quarantine_keeps_no_byte_of_a_link_target(linked, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOSTILE_TOKEN", SECRET)
+    version, tally = build([linked], tmp_path / "out", "links", "v1")
+    q = pd.read_parquet(version / "quarantine")
+    assert sorted(Path(p).name for p in q["source_path"]) == ["environ.txt", "key.txt", "secrets"]
+    assert all(list(c) == ["read.link_outside"] for c in q["checks"]) and (q["raw"] == "").all()
+    for path in version.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    kept = pd.concat([pd.read_parquet(version / "data"), pd.read_parquet(version / "duplicates")])
+    assert sorted(Path(p).name for p in kept["source_path"]) == ["good.txt", "inner.txt", "same.txt"]
+    assert tally.ledger.balanced()
+
+
+def test_a_link_to_a_folder_inside_is_reported_as_skipped_not_silently(linked):
+    result = _cli("check", str(linked))
+    assert f"skipped {linked / 'sub-link'}: a link to a folder inside" in result.stderr
+
+
+def test_follow_links_reads_through_them(linked):
+    files = {p.name for p in iter_input_files([linked], follow_links=True)}
+    assert {"key.txt", "inner.txt"} <= files
+    result = run_check([linked], _config(follow_links=True))
+    assert "read.link_outside" not in {c for f in result.failures for c in f.checks}
+
+
+def _config(**changes):
+    from cleaner.config import DEFAULT_CONFIG
+    return DEFAULT_CONFIG.with_(**changes)
+
+
+def test_a_link_given_directly_that_leaves_its_folder_is_not_read(linked):
+    records = list(read_inputs([linked / "environ.txt"]))
+    assert [r.checks for r in records] == [["read.link_outside"]]
+
+
+# --- 1. an output that overlaps an input ---------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["clean", "check"])
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, command):
+    folder = _folder(tmp_path)
+    feed = folder / "feed.jsonl"
+    feed.write_text(json.dumps({"title": "T", "text": BODY}) + "\n")
+    before = feed.read_bytes()
+    for target, inputs in ((feed, [feed]), (folder / "out.jsonl", [folder]), (folder / "good.txt", [feed, folder])):
+        result = runner.invoke(app, [command, *map(str, inputs), "-o", str(target)])
+        assert result.exit_code == 2, result.output
+        assert "lies inside, the input" in result.output
+    assert feed.read_bytes() == before and not (folder / "out.jsonl").exists()
+
+
+def test_an_output_linked_to_an_input_is_refused(tmp_path):
+    folder = _folder(tmp_path)
+    (tmp_path / "alias.jsonl").symlink_to(folder / "good.txt")
+    result = runner.invoke(app, ["clean", str(folder / "good.txt"), "-o", str(tmp_path / "alias.jsonl")])
+    assert result.exit_code == 2 and (folder / "good.txt").read_text(encoding="utf-8") == BODY
+
+
+def test_run_in_the_input_folder_never_reads_its_own_versions(tmp_path):
+    folder = _folder(tmp_path)
+    counts = []
+    for version in ("v1", "v2"):
+        result = runner.invoke(app, ["run", str(folder), "--out", str(folder / "dist_data"), "--name", "self",
+                                     "--version", version])
+        assert result.exit_code == 0, result.output
+        counts.append(json.loads((folder / "dist_data" / "self" / version / "manifest.json").read_text())["counts"])
+    assert counts[0]["inputs"] == counts[1]["inputs"] == 1
+    assert f"skipped {folder / 'dist_data' / 'self' / 'v1'}: a version published" in result.output
+
+
+# --- 2. a declared charset that is not a text encoding ---------------------------------------------------
+
+#: Every codec name Python knows (its aliases and codec modules), text encodings or not.
+CODEC_NAMES = sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values())
+                     | {"rot13", "hex", "base64", "zlib", "bz2", "uu", "quopri", "unicode_escape", "idna",
+                        "punycode", "undefined", "utf_7"})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label=st.sampled_from(CODEC_NAMES))
+def test_any_declared_charset_decodes_or_is_ignored_never_raises(tmp_path, label):
+    from cleaner.decode import decode
+    page = (f'<html><head><meta charset="{label}"><title>Bridge</title></head><body><p>Caf\xe9 '
+            ).encode("latin-1") + b"\xff\xfe the council voted.</p></body></html>"
+    text, encoding = decode(page, html=True)
+    assert "the council voted" in text
+    assert codecs.lookup(encoding)._is_text_encoding
+
+
+@pytest.mark.parametrize("command", ["run", "check", "clean", "explain"])
+def test_a_rot13_page_is_cleaned_by_every_command(tmp_path, command):
+    folder = _folder(tmp_path)
+    page = folder / "rot.html"
+    page.write_bytes(b'<html><head><meta charset="rot13"><title>Bridge</title></head><body><p>'
+                     + BODY.encode("cp1252", "replace") + b"</p></body></html>")
+    args = {"run": ["run", str(folder), "--out", str(tmp_path / "out")], "check": ["check", str(folder)],
+            "clean": ["clean", str(folder), "-o", str(tmp_path / "o.jsonl")], "explain": ["explain", str(page)]}
+    result = runner.invoke(app, args[command])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 1), result.output
+
+
+# --- 4. no traceback: file names, surrogates, NaN, trailing garbage, a full disk --------------------------
+
+def test_a_file_name_that_is_not_utf8_is_named_and_read(tmp_path):
+    folder = _folder(tmp_path)
+    bad = os.fsdecode(b"caf\xe9.txt")
+    (folder / bad).write_text(BODY.replace("bridge", "ferry"), encoding="utf-8")
+    for args in (["check", str(folder), "--format", "json"], ["clean", str(folder), "-o", str(tmp_path / "o.jsonl")],
+                 ["run", str(folder), "--out", str(tmp_path / "out")]):
+        result = _cli(*args)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    paths = set(pd.read_parquet(tmp_path / "out" / "news" / "v1" / "data")["source_path"])
+    assert str(folder / "caf\\xe9.txt") in paths
+
+
+def test_lone_surrogates_reach_every_report_and_keep_ids_apart(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [json.dumps({"id": f"\\ud80{i}", "title": "T\\udc00", "text": f"{BODY} {i} \\ud800"})
+             .replace("\\\\", "\\") for i in range(3)]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    result = run_check([folder])
+    for fmt in ("text", "json", "junit", "github", "markdown"):
+        render(result, fmt).encode("utf-8")
+    assert result.failures == [] and result.inputs == 3
+    version, tally = build([folder], tmp_path / "out", "sur", "v1")
+    assert tally.ledger.quarantined == 0, pd.read_parquet(version / "quarantine")["reasons"].tolist()
+    kept = pd.concat([pd.read_parquet(version / "data"), pd.read_parquet(version / "duplicates")])
+    assert sorted(kept["id"]) == ["\\ud800", "\\ud801", "\\ud802"]
+    cli = _cli("check", str(folder), "--format", "github")
+    assert cli.returncode == 0 and "Traceback" not in cli.stderr
+
+
+def test_nan_and_infinity_in_extra_are_written_as_valid_json(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"title": "T", "text": %s, "score": NaN, "big": 1e999, "low": -Infinity}\n'
+                    % json.dumps(BODY))
+    out = tmp_path / "o.jsonl"
+    assert runner.invoke(app, ["clean", str(feed), "-o", str(out)]).exit_code == 0
+    record = json.loads(out.read_text(), parse_constant=lambda c: pytest.fail(f"{c} written"))
+    assert record["extra"] == {"score": None, "big": "1e999", "low": None}
+
+
+def test_a_json_file_with_trailing_garbage_is_one_bad_record_not_one_per_line(tmp_path):
+    doc = tmp_path / "doc.json"
+    doc.write_text(json.dumps({"title": "T", "text": BODY}, indent=2) + "\ntrailing garbage\n")
+    records = list(read_inputs([doc]))
+    assert [r.checks for r in records] == [["read.invalid_json"]]
+    assert "Extra data" in records[0].reasons[0]
+
+
+def test_a_full_disk_during_clean_is_one_line_exit_2_and_only_whole_lines(tmp_path):
+    out = tmp_path / "o.jsonl"
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text("".join(json.dumps({"title": f"T{i}", "text": BODY + f" {i}"}) + "\n"
+                                               for i in range(200)))
+    result = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(corpus), "-o", str(out)],
+                            capture_output=True, text=True, preexec_fn=limit,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and f"cannot write {out}" in result.stderr
+    text = out.read_bytes()
+    assert text == b"" or text.endswith(b"\n")
+    for line in text.splitlines():
+        json.loads(line)
+
+
+def test_a_stage_that_raises_anything_quarantines_the_record(tmp_path, monkeypatch):
+    import cleaner.stream
+
+    def broken(article, config):
+        raise OSError("boom in a stage")
+
+    monkeypatch.setattr(cleaner.stream, "clean_article", broken)
+    folder = _folder(tmp_path)
+    result = run_check([folder])
+    assert [f.checks for f in result.failures] == [["clean.error"]]
+    assert "OSError: boom in a stage" in result.failures[0].reasons[0]
