@@ -260,3 +260,148 @@ def test_a_stage_that_raises_anything_quarantines_the_record(tmp_path, monkeypat
     result = run_check([folder])
     assert [f.checks for f in result.failures] == [["clean.error"]]
     assert "OSError: boom in a stage" in result.failures[0].reasons[0]
+
+
+# --- 7. verify holds the manifest against itself and the files --------------------------------------------
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("pub-in")
+    (folder / "good.txt").write_text(BODY, encoding="utf-8")
+    (folder / "empty.txt").write_text("")
+    version, _ = build([folder], tmp_path_factory.mktemp("pub-out"), "news", "v1")
+    return version
+
+
+def _tampered(published: Path, tmp_path: Path, edit) -> Path:
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(published, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    edit(manifest)
+    (copy / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return copy
+
+
+@pytest.mark.parametrize("edit, named", [
+    (lambda m: m["counts"].update(published=5, inputs=6), "counts.published is 5 but data/ holds 1 rows"),
+    (lambda m: m["inputs"][0].update(sha256="0" * 64), "fingerprint does not match"),
+    (lambda m: m["tool"].update(name="other-tool"), "tool is {'name': 'other-tool'"),
+    (lambda m: m["config"].update(min_body_words=1), "config does not match config_sha256"),
+    (lambda m: m["counts"].update(inputs=9), "balanced=True but inputs 9"),
+    (lambda m: next(f for f in m["files"] if f["path"].startswith("data/")).update(rows=7), "1 rows != 7"),
+    (lambda m: m["files"].append("junk"), "is malformed"),
+    (lambda m: m.update(counts=[]), "counts are malformed"),
+])
+def test_verify_names_an_edited_manifest(published, tmp_path, edit, named):
+    from cleaner.publish.manifest import verify
+    assert verify(published) == []
+    problems = verify(_tampered(published, tmp_path, edit))
+    assert any(named in p for p in problems), problems
+
+
+@pytest.mark.parametrize("damage", ["manifest", "parquet"])
+def test_verify_and_diff_name_a_malformed_manifest_or_corrupt_parquet_without_traceback(published, tmp_path, damage):
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(published, copy)
+    if damage == "manifest":
+        (copy / "manifest.json").write_text('["not", "a", "manifest"]')
+    else:
+        shard = next((copy / "data").glob("*.parquet"))
+        shard.write_bytes(b"PAR1" + b"\0" * 100)
+    for args in (["verify", str(copy)], ["diff", str(published), str(copy)]):
+        result = _cli(*args)
+        assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
+        assert ("manifest.json" if damage == "manifest" else "parquet") in result.stderr
+
+
+# --- 8. --parent names a published version that verifies ------------------------------------------------
+
+def test_parent_must_exist_verify_and_not_be_the_version_itself(published, tmp_path):
+    import shutil
+    out = tmp_path / "out"
+    shutil.copytree(published, out / "news" / "v1")
+    folder = _folder(tmp_path)
+    for parent, version, named in (("v9", "v2", "not published"), ("v2", "v2", "is the version being built")):
+        result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--version", version, "--parent", parent])
+        assert result.exit_code == 2 and named in result.output, result.output
+    (out / "news" / "v1" / "report.html").write_text("edited")
+    result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--version", "v2", "--parent", "v1"])
+    assert result.exit_code == 2 and "does not verify" in result.output, result.output
+    assert sorted(p.name for p in (out / "news").iterdir()) == ["v1"]
+
+
+# --- 9-11, 13. concurrent runs, permissions, nothing to read, stale resume --------------------------------
+
+def test_two_runs_of_the_same_inputs_into_different_versions_both_succeed(tmp_path):
+    from cleaner.pipeline import plan_shards, work_folder
+    from cleaner.config import DEFAULT_CONFIG
+    folder = _folder(tmp_path)
+    shards, size = plan_shards([folder])
+    assert work_folder(tmp_path, "news", shards, size, DEFAULT_CONFIG, "a") != \
+        work_folder(tmp_path, "news", shards, size, DEFAULT_CONFIG, "b")   # never one folder for both
+    for i in range(30):
+        (folder / f"a{i}.txt").write_text(BODY.replace("the", f"the {i}"), encoding="utf-8")
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([sys.executable, "-m", "cleaner", "run", str(folder), "--out", str(out),
+                               "--version", v, "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}) for v in ("a", "b")]
+    results = [p.communicate(timeout=600) + (p.returncode,) for p in procs]
+    assert [r[2] for r in results] == [0, 0], [r[1][-2000:] for r in results]
+    from cleaner.publish.manifest import verify
+    assert verify(out / "news" / "a") == [] == verify(out / "news" / "b")
+
+
+def test_a_second_run_of_the_same_version_refuses_while_the_first_holds_the_work_folder(tmp_path):
+    import fcntl
+    from cleaner.pipeline import RunInProgress, plan_shards, work_folder
+    from cleaner.config import DEFAULT_CONFIG
+    folder = _folder(tmp_path)
+    shards, size = plan_shards([folder])
+    work = work_folder(tmp_path / "out", "news", shards, size, DEFAULT_CONFIG, "v1")
+    work.parent.mkdir(parents=True)
+    with open(work.with_name(work.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(RunInProgress):
+            build([folder], tmp_path / "out", "news", "v1")
+    assert not (tmp_path / "out" / "news" / "v1").exists()
+
+
+def test_a_published_version_is_readable_as_the_umask_allows(tmp_path):
+    folder = _folder(tmp_path)
+    old = os.umask(0o022)
+    try:
+        version, _ = build([folder], tmp_path / "out", "news", "v1")
+    finally:
+        os.umask(old)
+    assert version.stat().st_mode & 0o777 == 0o755
+
+
+def test_an_input_folder_with_nothing_to_read_exits_2_and_says_what_was_skipped(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("feed.jsonl.bz2", "page.xhtml", ".hidden.txt"):
+        (folder / name).write_text("x")
+    for command in (["run", str(folder), "--out", str(tmp_path / "out")], ["check", str(folder)],
+                    ["clean", str(folder), "-o", str(tmp_path / "o.jsonl")]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2, result.output
+        for name, why in (("feed.jsonl.bz2", "not a supported input type"), ("page.xhtml", "not a supported"),
+                          (".hidden.txt", "hidden")):
+            assert f"skipped {folder / name}: {why}" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_resume_does_not_republish_an_input_edited_to_the_same_size_and_mtime(tmp_path):
+    from cleaner.pipeline import plan_shards, work_folder
+    from cleaner.config import DEFAULT_CONFIG
+    folder = _folder(tmp_path)
+    page = folder / "good.txt"
+    shards, size = plan_shards([folder])
+    before = work_folder(tmp_path, "news", shards, size, DEFAULT_CONFIG, "v1")
+    st = page.stat()
+    page.write_text(BODY.replace("a", "e", 1), encoding="utf-8")         # same size
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))                   # same mtime
+    assert page.stat().st_size == st.st_size and page.stat().st_mtime_ns == st.st_mtime_ns
+    assert work_folder(tmp_path, "news", shards, size, DEFAULT_CONFIG, "v1") != before
