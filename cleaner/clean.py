@@ -11,7 +11,7 @@ from cleaner.classify import Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Label, Removal
-from cleaner.repair import repair
+from cleaner.repair import RepairBudget, repair
 from cleaner.text import SENTENCE_END
 
 _BYLINE_LEAD = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
@@ -87,18 +87,19 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> A
     >>> a.title, a.authors, a.text, [r.rule for r in a.removals]
     ('A Title', ['Jane Doe'], 'The council voted on Tuesday to close the old bridge for repairs next spring.', ['meta.title', 'byline.by', 'related.label'])
     """
+    budget = RepairBudget()  # one record's bound on ftfy's work (repair.MAX_FTFY_CHARS)
     if article.title:
-        article.title = repair(article.title).strip() or None
+        article.title = repair(article.title, budget).strip() or None
     if article.subtitle:
-        article.subtitle = repair(article.subtitle).strip() or None
+        article.subtitle = repair(article.subtitle, budget).strip() or None
     if article.content_type == "html":
-        article = _clean_html(article, config)
+        article = _clean_html(article, config, budget)
     else:
-        article = clean_text(article, repair(article.raw))
+        article = clean_text(article, repair(article.raw, budget))
     return identify(article)
 
 
-def _clean_html(article: Article, config: CleanerConfig) -> Article:
+def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | None = None) -> Article:
     """Extract the main content's blocks, then run the same line classifier over them."""
     from cleaner.html.extract import clean_authors, extract_html
 
@@ -111,7 +112,7 @@ def _clean_html(article: Article, config: CleanerConfig) -> Article:
         article.authors = list(doc.authors)
     lines, pre, set_apart = [], [], []
     for i, block in enumerate(doc.blocks):
-        text = repair(block.text).replace("\n", " ").strip()
+        text = repair(block.text, budget).replace("\n", " ").strip()
         if text:
             lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
             pre.append(Label(block.category, block.rule) if block.category else None)

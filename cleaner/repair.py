@@ -26,11 +26,40 @@ _C0_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 _C1_CONTROLS = re.compile("[\x80-\x9f]")
 
 
-def repair(text: str) -> str:
+#: Characters ftfy may look at for one record. ftfy costs 3 s a MB on clean French text and 25 s
+#: on random high bytes read as latin-1 (each run of them is a mojibake candidate it tries to
+#: re-decode, and the C1 controls send the text through it twice more), so a 16 MiB record would
+#: take minutes; 256 Ki characters (a 40,000-word article of accented text) cost at most
+#: about 7 s. Past the budget, lines are normalised (spaces, controls) but not given to ftfy;
+#: real mojibake left there is then caught by the contract (`no_mojibake_left`).
+MAX_FTFY_CHARS = 1 << 18
+
+
+class RepairBudget:
+    """What is left of one record's `MAX_FTFY_CHARS`, shared by every `repair` call for it.
+
+    >>> budget = RepairBudget(10)
+    >>> budget.take(4), budget.take(7), budget.left
+    (True, False, 6)
+    """
+
+    def __init__(self, chars: int = MAX_FTFY_CHARS):
+        self.left = chars
+
+    def take(self, n: int) -> bool:
+        """Spend `n` characters if that many are left; False (nothing spent) otherwise."""
+        if n > self.left:
+            return False
+        self.left -= n
+        return True
+
+
+def repair(text: str, budget: RepairBudget | None = None) -> str:
     """Fix mojibake, entities, odd spaces and line endings; strip each line.
 
     Blank lines are kept (their count is a signal: a standfirst is often set off by a wider gap),
     so line numbers in the repaired text are stable and every `Removal.line` points into it.
+    With a `budget`, ftfy sees only as many characters as it allows (`MAX_FTFY_CHARS`).
 
     >>> repair("China\u00e2\u20ac\u2122s &amp; caf\u00e9\u00a0bar\u200b\\r\\nnext  line ")
     'China’s & café bar\\nnext line'
@@ -44,18 +73,18 @@ def repair(text: str) -> str:
     # Spaces and controls are normalised before ftfy too: ftfy reads "Â" + space as a mis-decoded
     # NBSP, so fixing only afterwards would leave text that a second repair changes again.
     # C1 controls stay for ftfy: they are how it recognises mojibake such as "â€\x9d" (”).
-    text = _fix_text(_normalise(text, _C0_CONTROLS))
+    text = _fix_text(_normalise(text, _C0_CONTROLS), budget)
     for _ in range(2):
         # C1 controls ftfy could not place are dropped, and that can join a new mojibake sequence
         # ("\x8dÂ€" -> "Â€", which a second repair would turn into "€"): fix again until none is left.
-        if not _C1_CONTROLS.search(text):
+        if not _C1_CONTROLS.search(text) or (budget is not None and not budget.take(len(text))):
             break
         text = ftfy.fix_text(_normalise(text), _FTFY)
     text = _normalise(text)
     return "\n".join(_RUNS_OF_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
-def _fix_text(text: str) -> str:
+def _fix_text(text: str, budget: RepairBudget | None = None) -> str:
     """ftfy, only on the lines it could change.
 
     A line of plain ASCII without `&` has no mojibake and no entity, so ftfy would return it as
@@ -68,7 +97,9 @@ def _fix_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.isascii() and "&" not in text:
         return text
-    return "\n".join(ftfy.fix_text(line, _FTFY) if _may_need_ftfy(line) else line for line in text.split("\n"))
+    return "\n".join(ftfy.fix_text(line, _FTFY)
+                     if _may_need_ftfy(line) and (budget is None or budget.take(len(line))) else line
+                     for line in text.split("\n"))
 
 
 def _may_need_ftfy(line: str) -> bool:

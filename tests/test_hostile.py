@@ -405,3 +405,35 @@ def test_resume_does_not_republish_an_input_edited_to_the_same_size_and_mtime(tm
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))                   # same mtime
     assert page.stat().st_size == st.st_size and page.stat().st_mtime_ns == st.st_mtime_ns
     assert work_folder(tmp_path, "news", shards, size, DEFAULT_CONFIG, "v1") != before
+
+
+# --- 5. bounded cost per record --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page, named", [
+    ("<html><body><div " + " ".join(f'data-a{i}="v>{i}"' for i in range(100_000)) + "><p>x</p></div></body></html>",
+     "more than 1,000 attributes"),
+    ("<html><body>" + "<i>w</i>" * 250_000 + "</body></html>", "over the limit of 200,000"),
+])
+def test_a_page_past_the_work_limits_is_quarantined_in_seconds_with_its_own_check(tmp_path, page, named):
+    import time
+    from cleaner.read import read_file
+    from cleaner.stream import clean_records
+    (tmp_path / "p.html").write_text(page)
+    started = time.perf_counter()
+    [record] = list(clean_records(read_file(tmp_path / "p.html")))
+    assert time.perf_counter() - started < 10          # it took 58 s for 100k attributes
+    assert record.checks == ["clean.html_too_complex"] and named in record.reasons[0]
+
+
+def test_ftfy_sees_at_most_the_budget_of_one_record(tmp_path, monkeypatch):
+    import ftfy
+    from cleaner import repair as repair_module
+    from cleaner.clean import clean_article
+    from cleaner.read import read_file
+    seen = []
+    real = ftfy.fix_text
+    monkeypatch.setattr(repair_module.ftfy, "fix_text", lambda text, cfg: seen.append(len(text)) or real(text, cfg))
+    line = "d\u00e9j\u00e0 " * 2000                               # every line is one ftfy looks at
+    (tmp_path / "long.txt").write_text("Title\n\n" + "\n".join([line] * 100), encoding="utf-8")
+    clean_article(next(read_file(tmp_path / "long.txt")))
+    assert 0 < sum(seen) <= repair_module.MAX_FTFY_CHARS < 100 * len(line)

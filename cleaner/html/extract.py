@@ -72,13 +72,57 @@ class PageTooDeep(RefusedRecord):
     check = "clean.html_too_deep"
 
 
+class PageTooComplex(RefusedRecord):
+    """A page past the work limits of one record: too many elements, or one element with too many
+    attributes (libxml2 checks each new attribute against all earlier ones of its element, so one
+    element of 100,000 attributes took a minute to parse, and htmldate as long again)."""
+
+    check = "clean.html_too_complex"
+
+
+#: Work limits of one page, far above what pages carry (the benchmarks' 730 pages: at most 92
+#: attributes on an element, 25,000 elements on a page), so that every record has a bounded cost.
+MAX_ATTRIBUTES = 1_000        # on one element
+MAX_ELEMENTS = 200_000        # start tags on one page (about 50 s of cleaning at the worst shape)
+
+#: A start tag and its attributes (quoted values may hold ">"), and one attribute in it.
+_START_TAG = re.compile(r"""<[A-Za-z][^\s/>]*(?:\s+[^\s=>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?)*""")
+_ATTRIBUTE = re.compile(r"""\s+[^\s=>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def check_work(raw: str) -> None:
+    """Raise `PageTooComplex` when a page is past `MAX_ELEMENTS` or `MAX_ATTRIBUTES`, in linear time.
+
+    Elements are counted as "<" minus "</" (an upper bound: a "<" in text counts too); only start
+    tags long enough to hold `MAX_ATTRIBUTES` attributes have theirs counted.
+
+    >>> check_work("<div " + " ".join(f"a{i}" for i in range(2000)) + ">x</div>")
+    Traceback (most recent call last):
+    ...
+    cleaner.html.extract.PageTooComplex: an element with more than 1,000 attributes (the limit for one element) at character 0
+    >>> check_work("<p class=a id=b>fine</p>")
+    """
+    elements = raw.count("<") - raw.count("</")
+    if elements > MAX_ELEMENTS:
+        raise PageTooComplex(f"the page has about {elements:,} elements, over the limit of {MAX_ELEMENTS:,} for one page")
+    for tag in _START_TAG.finditer(raw):
+        if tag.end() - tag.start() > 2 * MAX_ATTRIBUTES:
+            count = 0
+            for count, _ in enumerate(_ATTRIBUTE.finditer(raw, tag.start(), tag.end()), 1):
+                if count > MAX_ATTRIBUTES:
+                    raise PageTooComplex(f"an element with more than {MAX_ATTRIBUTES:,} attributes (the limit "
+                                         f"for one element) at character {tag.start():,}")
+
+
 def parse(raw: str) -> etree._Element | None:
     """Parse a page with a forgiving, offline parser; None when there is no document at all.
 
     Raises `PageTooDeep` for a page nested past libxml2's depth limit (2048 levels even with
     `huge_tree`): the parser stops at that depth and drops everything after it, so the page is
-    quarantined rather than published without its story.
+    quarantined rather than published without its story. Raises `PageTooComplex` before parsing a
+    page past the work limits (`check_work`).
     """
+    check_work(raw)
     data = _XML_DECL.sub("", raw, count=1).encode("utf-8", "replace")
     if not data.strip():
         return None
