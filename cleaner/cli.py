@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -319,7 +320,7 @@ def verify(path: Annotated[Path, typer.Argument(help="A published version folder
         raise _fail(f"no such version folder: {path}")
     problems = verify_version(path)
     for p in problems:
-        err.print(f"[red]✗[/] {p}", highlight=False)
+        err.print(f"[red]✗[/] {escape(p)}", highlight=False, soft_wrap=True)
     if problems:
         raise typer.Exit(EXIT_RECORDS)
     out.print(f"[green]✓[/] {path}: every file matches its manifest checksum")

@@ -323,17 +323,22 @@ def work_folder(out_dir: str | Path, name: str, shards: list[InputShard], shard_
     return Path(out_dir) / check_name(name) / f".work-{h.hexdigest()[:20]}"
 
 
+def lock_path(work: Path) -> Path:
+    """The lock file of a work folder: `.lock-<hash>` beside `.work-<hash>`."""
+    return work.with_name(".lock-" + work.name.removeprefix(".work-"))
+
+
 class RunInProgress(OSError):
     """Another run holds the work folder this one would use (same inputs, settings and version)."""
 
 
 @contextlib.contextmanager
 def _locked(work: Path):
-    """Hold an exclusive lock on `work` (a `.lock` file next to it) for the block, or raise
+    """Hold an exclusive lock on `work` (`lock_path`, next to it) for the block, or raise
     `RunInProgress` at once: two runs of the same version would stage into one folder, and the first
     to finish would delete it under the other."""
     work.parent.mkdir(parents=True, exist_ok=True)
-    lock = open(work.with_name(work.name + ".lock"), "a+b")
+    lock = open(lock_path(work), "a+b")
     try:
         try:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -435,5 +440,5 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
         final = writer.commit(led, {"files": tally.files, "input_shards": len(shards),
                                     "input_shard_bytes": shard_bytes})
         shutil.rmtree(work, ignore_errors=True)
-        work.with_name(work.name + ".lock").unlink(missing_ok=True)
+        lock_path(work).unlink(missing_ok=True)
     return final, tally

@@ -355,13 +355,13 @@ def test_two_runs_of_the_same_inputs_into_different_versions_both_succeed(tmp_pa
 
 def test_a_second_run_of_the_same_version_refuses_while_the_first_holds_the_work_folder(tmp_path):
     import fcntl
-    from cleaner.pipeline import RunInProgress, plan_shards, work_folder
+    from cleaner.pipeline import RunInProgress, lock_path, plan_shards, work_folder
     from cleaner.config import DEFAULT_CONFIG
     folder = _folder(tmp_path)
     shards, size = plan_shards([folder])
     work = work_folder(tmp_path / "out", "news", shards, size, DEFAULT_CONFIG, "v1")
     work.parent.mkdir(parents=True)
-    with open(work.with_name(work.name + ".lock"), "a+b") as lock:
+    with open(lock_path(work), "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
         with pytest.raises(RunInProgress):
             build([folder], tmp_path / "out", "news", "v1")
