@@ -437,3 +437,16 @@ def test_ftfy_sees_at_most_the_budget_of_one_record(tmp_path, monkeypatch):
     (tmp_path / "long.txt").write_text("Title\n\n" + "\n".join([line] * 100), encoding="utf-8")
     clean_article(next(read_file(tmp_path / "long.txt")))
     assert 0 < sum(seen) <= repair_module.MAX_FTFY_CHARS < 100 * len(line)
+
+
+def test_a_full_disk_while_staging_a_run_names_the_cause_in_one_line_and_publishes_nothing(tmp_path):
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (30_000, 30_000))
+
+    result = subprocess.run([sys.executable, "-m", "cleaner", "run", str(SAMPLES), "--out", str(tmp_path / "out"),
+                             "--workers", "1"], capture_output=True, text=True, preexec_fn=limit,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "File too large" in result.stderr and "closed file" not in result.stderr
+    assert not (tmp_path / "out" / "news-sample" / "v1").exists()
