@@ -1,4 +1,4 @@
 """`python -m cleaner` runs the CLI."""
-from cleaner.cli import app
+from cleaner.cli import main
 
-app(prog_name="cleaner")
+main()

@@ -6,6 +6,7 @@ arguments (a path that does not exist, an output that cannot be written, a bad n
 from __future__ import annotations
 
 import json
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -230,6 +231,8 @@ def clean(
                     continue
                 sink.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
     except OSError as exc:
+        if exc.filename is not None and os.fsdecode(exc.filename) != str(output):
+            raise  # another file's error, not the output's: main() names that file
         raise _fail(f"cannot write {output}: {exc.strerror or exc}; it holds the {sink.lines:,} whole "
                     "lines written before") from None
     raise typer.Exit(EXIT_RECORDS if failed else EXIT_OK)
@@ -345,3 +348,25 @@ def _main(version: Annotated[bool, typer.Option("--version", help="Show the vers
     if version:
         out.print(f"news-cleaner {__version__}")
         raise typer.Exit()
+
+
+def main() -> None:
+    """The `cleaner` command: the CLI, with an error of the tool itself as one line and exit 2.
+
+    Every input problem is handled where it arises (a quarantine record, or exit 2 naming the file);
+    what reaches here is a bug or the system failing under the tool (a file vanishing, a full disk
+    in a place nobody checked). A user gets one line naming the file when the error names one, never
+    a traceback; `CLEANER_DEBUG=1` re-raises for the traceback.
+    """
+    try:
+        app(prog_name="cleaner")
+    except Exception as exc:  # deliberately broad: the last line of defence, and it re-raises under CLEANER_DEBUG
+        if os.environ.get("CLEANER_DEBUG"):
+            raise
+        filename = getattr(exc, "filename", None)
+        where = f"{os.fsdecode(filename)}: " if isinstance(filename, (str, bytes)) else ""
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        message = f"{where}{type(exc).__name__}: {detail}".encode("utf-8", "backslashreplace").decode("utf-8")
+        err.print(f"[bold red]error:[/] {escape(message)} (a bug or a system error; CLEANER_DEBUG=1 shows the traceback)",
+                  highlight=False, soft_wrap=True)
+        sys.exit(EXIT_USAGE)
