@@ -332,15 +332,13 @@ def verify(path: Annotated[Path, typer.Argument(help="A published version folder
 @app.command()
 def rules() -> None:
     """The rule table: every rule id a Removal can carry, its category and an example."""
-    from cleaner.rules import CONTEXT_RULES, RULES
+    from cleaner.rules import listing
 
     t = Table(title="Rules", title_justify="left")
     t.add_column("id"); t.add_column("category"); t.add_column("example or meaning", overflow="fold")
-    for r in RULES:
-        t.add_row(r.id, r.category, r.example)
-    for rid, (cat, meaning) in CONTEXT_RULES.items():
-        t.add_row(rid, cat, f"[italic]{meaning}[/]")
-    out.print(t)
+    for rid, cat, example in listing():
+        t.add_row(rid, cat, example, style=None)
+    out.print(t, markup=False)
 
 
 @app.callback(invoke_without_command=True)

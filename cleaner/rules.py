@@ -1,105 +1,39 @@
 """The rule table: every line-level boilerplate rule, as data.
 
-Each `Rule` has a stable `id` (what `Removal.rule` stores), a `category`, a regular expression, an
-`example` it must match and a `counter` it must not; one parametrized test walks the table.
+Each `Rule` (`cleaner.match`) has a stable `id` (what `Removal.rule` stores), a `category`, a regular
+expression or a phrase group, an `example` it must match and a `counter` it must not; one
+parametrized test walks the table. The phrase groups live in `cleaner/data/lexicons/boilerplate.json`
+(`cleaner.lexicon`) and take their place in the table by id; the matching engine is `cleaner.match`.
 
 Guards keep rules off story sentences: `max_words` makes a rule fire only on short lines (a
 "Related Articles" heading, not a paragraph that mentions related articles), and `where` limits a
 rule to the lines outside the article's run of paragraphs (see `cleaner.classify`). A rule that
 could fire on a sentence of the story needs one or both. Losing a body sentence is worse than
 leaking a caption.
-
-Phrase rules match the whole line, compared case-insensitively with surrounding punctuation
-ignored, so "Related Articles:" and "RELATED ARTICLES" both match but "Related articles show…"
-does not.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from functools import cached_property
+from cleaner import lexicon
+from cleaner.html.markup import html_rules
+from cleaner.match import ANYWHERE, OUTSIDE, Matcher, Rule, phrase_key, phrase_rule
+
+__all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONTEXT_RULES", "Rule",
+           "first_match", "listing", "phrase_key", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
 RULES_VERSION = "2026.11.6"
 
-ANYWHERE, OUTSIDE = "anywhere", "outside"
+_GROUPS = {g.id: g for g in lexicon.line_groups()}
+_PLACED: set[str] = set()
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One named way to recognise a boilerplate line."""
-
-    id: str
-    category: str
-    pattern: str
-    example: str
-    counter: str
-    max_words: int | None = None   # fire only on lines with at most this many words
-    where: str = ANYWHERE          # ANYWHERE, or OUTSIDE the article's run of paragraphs
-    seen: str = ""                 # where the pattern was seen in the wild
-    needs: tuple[str, ...] = ()    # lower-case strings of which the line must hold one (a fast gate)
-    phrases: frozenset[str] = frozenset()  # lexicon rules: the line's `phrase_key` is one of these
-
-    @cached_property
-    def regex(self) -> re.Pattern:
-        return re.compile(self.pattern, re.IGNORECASE)
-
-    def matches(self, line: str, n_words: int | None = None, lower: str | None = None, key: str | None = None) -> bool:
-        """Whether the line is this rule's kind of boilerplate (the `where` guard is the caller's).
-
-        `needs` is checked first: a pattern that can only match a line holding "cookie" is not run
-        over a line without it. Unanchored patterns scan the whole line, so this is most of the speed.
-
-        >>> RULES_BY_ID["ad.adblock"].matches("Adblock Detected")
-        True
-        """
-        if self.max_words is not None:
-            if (n_words if n_words is not None else len(line.split())) > self.max_words:
-                return False
-        if self.phrases:
-            return (key if key is not None else phrase_key(line)) in self.phrases
-        if self.needs:
-            low = lower if lower is not None else line.lower()
-            if not any(n in low for n in self.needs):
-                return False
-        return self.regex.search(line) is not None
-
-
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-
-
-def phrase_key(line: str) -> str:
-    """A line as a lexicon looks it up: punctuation at either end dropped, spaces collapsed,
-    case folded, curly apostrophes straightened (what `whole_line` patterns ignore too).
-
-    >>> phrase_key("  » Related Articles: "), phrase_key("Don’t MISS")
-    ('related articles', "don't miss")
-    """
-    return " ".join(_EDGES.sub("", line).split()).casefold().replace("’", "'")
-
-
-def whole_line(*phrases: str) -> str:
-    """A pattern matching a line that is exactly one of `phrases`, give or take punctuation.
-
-    An empty phrase list would match every line, so it is refused (trafilatura does the same).
-
-    >>> re.search(whole_line("related articles"), "Related Articles:", re.I) is not None
-    True
-    >>> re.search(whole_line("related articles"), "Related articles show the trend.", re.I) is None
-    True
-    """
-    if not phrases or not all(p.strip() for p in phrases):
-        raise ValueError("a phrase group must not be empty")
-
-    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
-    pattern = rf"^[\W_]*(?:{alts})[\W_]*$"
-    _WHOLE_LINE[pattern] = phrases
-    return pattern
-
-
-# Phrases behind each `whole_line` pattern: such rules are matched by a key lookup (`phrase_key`),
-# which says the same as the pattern at a fraction of the cost.
-_WHOLE_LINE: dict[str, tuple[str, ...]] = {}
+def _phrases(group_id: str) -> Rule:
+    """The rule made of one phrase group of the lexicon file, at this place in the table."""
+    g = _GROUPS[group_id]
+    _PLACED.add(group_id)
+    langs = ", ".join(sorted({*g.phrases, *g.blocks}))
+    return phrase_rule(g.id, g.category, g.all_phrases(), g.example, g.counter,
+                       seen=f"{g.seen} (cleaner/data/lexicons/boilerplate.json: {langs})")
 
 
 # Wire agencies and picture desks that sign photos. Used inside credit patterns.
@@ -131,12 +65,7 @@ RULES: tuple[Rule, ...] = (
          example="Ryan S. Hollman Submitted photo", counter="The family provided photos of the missing dog to the police on Monday.",
          max_words=10, seen="local news: the photographer's name and a credit under the picture",
          needs=("photo", "image", "picture", "graphic")),
-    Rule("credit.agency_alone", "credit", whole_line(
-            "The Associated Press", "Associated Press", "AP", "AP Photo", "Reuters", "AFP", "AFP via Getty Images",
-            "Getty Images", "Getty", "EPA", "EPA-EFE", "Xinhua", "Bloomberg", "Shutterstock", "Handout", "Pool Photo",
-            "Agence France-Presse", "dpa", "Anadolu Agency", "iStock", "iStockphoto"),
-         example="The Associated Press", counter="The Associated Press reported the talks had stalled.",
-         seen="seed 000: a stray agency line between paragraphs"),
+    _phrases("credit.agency_alone"),
     Rule("credit.stock_photo", "credit", r"^(?:wire|file|stock|handout|staff|pool|representational|representative|archive|illustrative)\s+(?:photo|image|picture|pic|photograph)s?\b.{0,60}$",
          example="wire photo", counter="File photos of the suspect were shared with police across the state.", max_words=8,
          seen="seed 003: 'wire photo' where an image was"),
@@ -175,45 +104,19 @@ RULES: tuple[Rule, ...] = (
          example="Associated Press writer Ken Moritsugu in Beijing contributed to this report.",
          counter="Rain contributed.", max_words=30, where=OUTSIDE, seen="AP tail lines", needs=("contributed",)),
     # ── ads and paid content ───────────────────────────────────────────────────────────────────
-    Rule("ad.adblock_heading", "ad", whole_line("Adblock Detected", "Ad Blocker Detected", "AdBlock Detected!"),
-         example="Adblock Detected", counter="Adblock detected on half the devices, the study says.", seen="seed 000"),
+    _phrases("ad.adblock_heading"),
     Rule("ad.adblock", "ad", r"\bad\s*-?\s*block(?:er|ing)?\b.*\b(?:detected|disable|disabling|whitelist|turn\s+off|pause|support)|\b(?:adblock|ad\s*blocker)\s+detected\b|\bdisabl\w*\s+(?:your\s+)?ad\s*-?\s*block",
          example="Please consider supporting us by disabling your ad blocker", counter="Sales of ad blockers rose last year, the report found.", max_words=40,
          seen="seed 000", needs=("block",)),
-    Rule("ad.label", "ad", whole_line(
-            "Sponsored Content", "Sponsored", "Sponsored Links", "Sponsored Stories", "Advertisement", "Advertisements",
-            "Advertising", "Ad", "Ads", "Paid Content", "Paid Post", "Partner Content", "Promoted", "Promoted Content",
-            "Promoted Stories", "Story continues below advertisement", "Article continues below advertisement",
-            "Continue reading below", "Scroll to continue", "Scroll to continue with content", "Article continues below",
-            "Content continues below", "Recommended by", "Ad Feedback", "Report this ad", "Anzeige", "Publicidad", "Publicité",
-            "Werbung", "Pubblicità"),
-         example="Sponsored Content", counter="Sponsored content is growing fast, advertisers say.", seen="seed 000; common ad slots"),
+    _phrases("ad.label"),
     # ── navigation, related links, promos ──────────────────────────────────────────────────────
     Rule("navigation.read_more", "navigation", r"^(?:read\s+(?:more|the\s+full\s+(?:story|article))|continue\s+reading|click\s+here\s+to\s+read|full\s+story)\b.{0,80}$",
          example="Read More From Original Article Here:", counter="Read more carefully, the judge told the lawyers, and you will see.",
          max_words=10, seen="seed 000"),
-    Rule("navigation.label", "navigation", whole_line(
-            "Back to top", "Back to top button", "Top", "Skip to content", "Skip to main content", "Skip to navigation",
-            "Menu", "Main menu", "Home", "Search", "Close", "Open", "Toggle navigation", "Next", "Previous", "Next article",
-            "Previous article", "Next post", "Previous post", "Next story", "Load more", "Show more", "See more", "View all",
-            "More", "Read more", "Read More From Original Article Here", "Continue reading", "Click here", "Go to top",
-            "Sign in", "Log in", "Login", "Register", "My account", "Subscribe", "Subscribe now", "Log out", "Sitemap",
-            "Contact us", "About us", "Privacy policy", "Terms of use", "Terms of service", "Terms and conditions",
-            "Cookie policy", "All rights reserved", "Breadcrumb", "You are here", "Latest news", "Top stories",
-            "Watch", "Listen", "Listen to this article", "Print", "Print this article", "Email", "Text size", "Font size",
-            "Zurück nach oben", "Volver arriba", "Retour en haut"),
-         example="Back to top button", counter="He went back to the top of the hill to watch.", seen="seed 000"),
+    _phrases("navigation.label"),
     Rule("navigation.counter", "navigation", r"^[\W_]*(?:(?:image|photo|slide|picture|page)s?\s+)?\d{1,3}\s*(?:-\s*\d{1,3}\s+)?(?:of|/)\s*\d{1,4}[\W_]*$|^[\W_]*(?:next|prev|previous)\W+(?:next|prev|previous)[\W_]*$|^[\W_]*(?:see|view)\s+(?:full|all|the)\s+(?:gallery|photos|slideshow)[\W_]*$",
          example="1 - 5 of 36", counter="1 of 3 voters said no.", max_words=6, seen="gallery and pager chrome"),
-    Rule("related.label", "related", whole_line(
-            "Related", "Related Articles", "Related Stories", "Related News", "Related Posts", "Related Content",
-            "Related Coverage", "Related Topics", "Related Links", "Related Reading", "More Stories", "More News",
-            "More on this story", "More on this topic", "Most Read", "Most Popular", "Most Viewed", "Popular",
-            "Trending", "Trending Now", "Recommended", "Recommended for you", "Recommended Stories", "You may also like",
-            "You might also like", "You May Have Missed", "Don't Miss", "Also Read", "Also read", "See also",
-            "Editor's Picks", "Editors' Picks", "Top Picks", "What to read next", "Read next", "Up next", "In case you missed it",
-            "Latest", "Latest Stories", "Lo más leído", "Lire aussi", "Mehr zum Thema", "Leggi anche"),
-         example="Related Articles", counter="Related articles were removed from the site after the complaint.", seen="seed 000"),
+    _phrases("related.label"),
     Rule("related.heading", "related",
          r"^[\W_]*(?:most\s+(?:read|popular|viewed|shared|watched|commented|recent)|more\s+(?:in|from|on|about|of)\s|more\s+(?:stories|news|articles|videos?|headlines|coverage)\b|(?:top|latest|trending|popular|related|recommended|featured)\s+(?:stories|news|articles|posts|videos?|headlines)\b|you\s+(?:may|might)\s+(?:also|have\s+missed)|(?:from|around)\s+the\s+web|elsewhere\s+on|also\s+on\s)(?!.*[.!?]$).{0,60}$",
          example="Most read in world news", counter="More from the hearing will follow.", max_words=8,
@@ -222,20 +125,12 @@ RULES: tuple[Rule, ...] = (
          example="RELATED: China's top diplomat says ties with Russia are rock solid", counter="Read: the word the judge used, twice.",
          max_words=30, seen="inline promos between paragraphs"),
     # ── social and sharing ─────────────────────────────────────────────────────────────────────
-    Rule("social.label", "social", whole_line(
-            "Share", "Share this", "Share this article", "Share this story", "Share this post", "Share on Facebook",
-            "Share on Twitter", "Share on X", "Share via Email", "Share on WhatsApp", "Share on LinkedIn", "Tweet",
-            "Facebook", "Twitter", "X", "WhatsApp", "LinkedIn", "Pinterest", "Reddit", "Telegram", "Instagram",
-            "YouTube", "TikTok", "Copy link", "Copy Link", "Link copied", "Flipboard", "Messenger", "Pocket",
-            "Share this page", "Share article", "Teilen", "Compartir", "Partager", "Condividi"),
-         example="Share on Facebook", counter="Facebook shares fell 5 percent on Monday after the report.", seen="share bars"),
+    _phrases("social.label"),
     Rule("social.follow", "social", r"^(?:follow|like)\s+(?:us|me|\w+)\s+on\s+(?:facebook|twitter|x|instagram|telegram|linkedin|youtube|tiktok|social\s+media)\b",
          example="Follow us on Twitter for the latest news", counter="Follow the money, the investigators said.", max_words=25,
          seen="footers"),
     # ── comments ───────────────────────────────────────────────────────────────────────────────
-    Rule("comments.label", "comments", whole_line("Comments", "Comment", "Leave a Reply", "Leave a Comment", "Add a comment",
-                                                 "Post a comment", "Discussion", "Reader comments", "Show comments", "Load comments"),
-         example="Leave a Reply", counter="Comments from the minister angered the union.", seen="comment forms"),
+    _phrases("comments.label"),
     Rule("comments.count", "comments",
          r"^[\W_]*(?:\d[\d,.]*\s+(?:comments?|responses?|replies|reactions?|thoughts?)\b(?:\s+(?:to|on)\s*[“\x22'‘«].{0,150})?|(?:top[- ]rated|most\s+(?:liked|recent)|newest|oldest|all|reader|latest)\s+comments?|(?:no|view\s+all|show\s+all|see\s+all|read\s+all)\s+(?:\d+\s+)?comments?|comments?\s*\(\d+\))[\W_]*$",
          example="34 responses to “ Anthony Lynn: “We needed to win this game” ”", counter="34 responses to the survey came from teachers, the union said.",
@@ -292,134 +187,15 @@ RULES: tuple[Rule, ...] = (
 
 
 
-def _lexicon_rules() -> tuple[Rule, ...]:
-    """Rules `lexicon.<group>` from `cleaner/data/lexicons/boilerplate.json`: whole-line phrases by
-    category and language, kept as data so a phrase is added without touching code."""
-    import json
-    from importlib.resources import files
-
-    data = json.loads(files("cleaner").joinpath("data/lexicons/boilerplate.json").read_text(encoding="utf-8"))
-    rules = []
-    for group, spec in data.items():
-        if group.startswith("_"):
-            continue
-        phrases = [p for ps in spec["phrases"].values() for p in ps]
-        keys = frozenset(phrase_key(p) for p in phrases)
-        if not keys or "" in keys:
-            raise ValueError(f"lexicon group {group!r} has an empty phrase")
-        rules.append(Rule(f"lexicon.{group}", spec["category"], whole_line(*phrases), example=spec["example"],
-                          counter=spec["counter"], max_words=max(len(k.split()) for k in keys),
-                          seen=f"cleaner/data/lexicons/boilerplate.json ({', '.join(spec['phrases'])})", phrases=keys))
-    return tuple(rules)
-
-
-#: The lexicons come after the hand-written rules: a more specific rule names a line first.
-RULES = tuple(replace(r, phrases=frozenset(phrase_key(p) for p in _WHOLE_LINE[r.pattern]))
-              if r.pattern in _WHOLE_LINE and not r.phrases else r for r in RULES + _lexicon_rules())
+#: The groups of the lexicon file not placed above (`lexicon.*`) come after the hand-written rules:
+#: a more specific rule names a line first.
+RULES = RULES + tuple(_phrases(gid) for gid in _GROUPS if gid not in _PLACED)
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
-# Rules are grouped by the longest line they may match, so a long paragraph is not tried against
-# rules that only fire on short lines.
-_LONGEST = max(r.max_words or 0 for r in RULES)
-
-
-def _anchored(pattern: str) -> bool:
-    """Whether every top-level alternative of `pattern` starts with `^`.
-
-    >>> _anchored(r"^a|^b"), _anchored(r"^(?:a|b)"), _anchored(r"^a|b"), _anchored(r"[|]^a")
-    (True, True, False, False)
-    """
-    depth, in_class, esc, starts = 0, False, False, [0]
-    for i, c in enumerate(pattern):
-        if esc:
-            esc = False
-        elif c == "\\":
-            esc = True
-        elif in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            starts.append(i + 1)
-    return all(pattern.startswith("^", k) for k in starts)
-
-
-def _gate(rules: tuple[Rule, ...]) -> re.Pattern:
-    """One anchored pattern for the rules without `needs`: if it does not match at a line's start, none
-    of them can match anywhere (each is anchored), so the table walk can be skipped."""
-    bad = [r.id for r in rules if not r.needs and not r.phrases and not _anchored(r.pattern)]
-    if bad:
-        raise ValueError(f"rules must be anchored (^) or have `needs`: {bad}")
-    return re.compile("|".join(f"(?:{r.pattern})" for r in rules if not r.needs and not r.phrases), re.IGNORECASE)
-
-
-def rules_for(n_words: int) -> tuple[Rule, ...]:
-    """The rules, in table order, that may match a line of `n_words` words (their `max_words` allows it).
-
-    >>> len(rules_for(1)) == len(RULES) and len(rules_for(500)) < len(RULES)
-    True
-    """
-    return _BY_LENGTH[min(n_words, _LONGEST + 1)]
-
-
-def first_match(line: str, n_words: int, lower: str | None = None, key: str | None = None) -> Rule | None:
-    """The first rule of the table that matches `line`, as walking `rules_for(n_words)` and asking
-    each rule's `matches` would find it, without asking most of them.
-
-    Three cheap tests say which rules could match at all: the anchored rules' joint pattern (for
-    this line length) must match the line's start, one of the `needs` strings must be in it, or
-    its `phrase_key` must be in a lexicon. Most lines pass none, and the walk is skipped; on the
-    others only the rules a test let through are tried. `lower` is `line.lower()` and `key` its
-    `phrase_key` ("" for a line of 80 characters or more, too long to be a phrase), if known.
-
-    >>> first_match("Related Articles", 2).id, first_match("The talks went on.", 4)
-    ('related.label', None)
-    """
-    n = min(n_words, _LONGEST + 1)
-    lower = line.lower() if lower is None else lower
-    key = (phrase_key(line) if len(line) < 80 else "") if key is None else key
-    gate = _GATES[n]
-    anchored = gate is not None and gate.match(line) is not None
-    present = frozenset(x for x in _ALL_NEEDS if x in lower) if _NEEDS.search(lower) else frozenset()
-    phrase = key in _PHRASES
-    if not (anchored or present or phrase):
-        return None
-    for rule in _BY_LENGTH[n]:
-        if rule.phrases:
-            if phrase and key in rule.phrases:
-                return rule
-        elif rule.needs:
-            if not present.isdisjoint(rule.needs) and rule.regex.search(line):
-                return rule
-        elif anchored and rule.regex.search(line):
-            return rule
-    return None
-
-
-_BY_LENGTH: tuple[tuple[Rule, ...], ...] = tuple(
-    tuple(r for r in RULES if r.max_words is None or n <= r.max_words) for n in range(_LONGEST + 2))
-_GATE_CACHE: dict[tuple[str, ...], re.Pattern | None] = {}
-
-
-def _gate_for(rules: tuple[Rule, ...]) -> re.Pattern | None:
-    ids = tuple(r.id for r in rules if not r.needs and not r.phrases)
-    if ids not in _GATE_CACHE:
-        _GATE_CACHE[ids] = _gate(rules) if ids else None
-    return _GATE_CACHE[ids]
-
-
-# One gate per line length: a long paragraph is not tried against the short-line rules' patterns.
-_GATES: tuple[re.Pattern | None, ...] = tuple(_gate_for(rs) for rs in _BY_LENGTH)
-_ALL_NEEDS: tuple[str, ...] = tuple(sorted({n for r in RULES for n in r.needs}, key=len, reverse=True))
-_NEEDS = re.compile("|".join(map(re.escape, _ALL_NEEDS)))
-_PHRASES = frozenset().union(*(r.phrases for r in RULES))
-if len(RULES_BY_ID) != len(RULES):
-    raise ValueError("rule ids must be unique")
+_MATCHER = Matcher(RULES)
+first_match = _MATCHER.first_match
+rules_for = _MATCHER.rules_for
 
 # Rules decided by a line's context rather than its words; listed so every rule id a Removal can
 # carry can be looked up (`cleaner rules`). Their logic lives in `cleaner.classify`.
@@ -440,3 +216,20 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "context.comments": ("comments", "a line after a comment section's heading, once the story has begun"),
     "context.between_cores": ("navigation", "a line between two stretches of story text that outweighs neither"),
 }
+
+
+def listing() -> list[tuple[str, str, str]]:
+    """Every rule id a `Removal` can carry, as (id, category, example or meaning): the table's rules,
+    the context rules of `cleaner.classify` and the HTML stage's markers (`cleaner.html.markup`).
+
+    >>> rows = {rid: (cat, ex) for rid, cat, ex in listing()}
+    >>> rows["html.aside"], rows["context.footer"][0], rows["navigation.label"][1]
+    (('widget', '<aside>'), 'navigation', 'Back to top button')
+    """
+    rows = [(r.id, r.category, r.example) for r in RULES]
+    rows += [(rid, cat, meaning) for rid, (cat, meaning) in CONTEXT_RULES.items()]
+    rows += [(rid, cat, example) for rid, (cat, example) in html_rules().items()]
+    ids = [r[0] for r in rows]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"a rule id is listed twice: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return rows

@@ -22,23 +22,15 @@ import pyarrow.compute as pc
 from ftfy.badness import BADNESS_RE
 from pandera.typing import Series
 
+from cleaner import lexicon
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 
 #: Phrases that never belong in a published story body, each with where it may stand: "anywhere"
 #: (substring, case-sensitive) or "line" (only as a line of its own). Only unmistakable leftovers
 #: go here: ad-block walls, widget labels, photo credits in wire-agency form. "Related Articles" is
-#: matched as a whole line only, because a sentence may well mention related articles.
-BOILERPLATE_PHRASES: tuple[tuple[str, str], ...] = (
-    ("Adblock Detected", "anywhere"),                           # ad-block wall
-    ("disabling your ad blocker", "anywhere"),                  # ad-block wall, body of the plea
-    ("Back to top button", "anywhere"),                         # WordPress theme widget label
-    ("Sponsored Content", "anywhere"),                          # native-ad block heading
-    ("Related Articles", "line"),                               # related-links block heading
-    ("Add your comment by filling out the form", "anywhere"),   # comment form prompt
-    ("(Photo by ", "anywhere"),                                 # Getty/AFP photo credit
-    ("via Getty Images)", "anywhere"),                          # Getty photo credit tail
-    ("(AP Photo/", "anywhere"),                                 # Associated Press photo credit
-)
+#: matched as a whole line only, because a sentence may well mention related articles. They are the
+#: "contract" of the cleaner's one vocabulary file, `cleaner/data/lexicons/boilerplate.json`.
+BOILERPLATE_PHRASES: tuple[tuple[str, str], ...] = lexicon.contract()
 
 #: Characters a field may not contain: C0 controls except tab and newline, and DEL. (C1 controls,
 #: U+0080-U+009F, are a mis-decoding, so ftfy's mojibake test reports them.) Carriage returns are

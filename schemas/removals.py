@@ -10,7 +10,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 #: Every category a removal may carry. Text rules (`cleaner/rules.py`), context labels
-#: (`cleaner/classify.py`) and HTML markers (`cleaner/html_rules.py`) all draw from this list.
+#: (`cleaner/classify.py`) and HTML markers (`cleaner/html/markup.py`) all draw from this list.
 CATEGORIES: tuple[str, ...] = (
     "title", "subtitle", "byline", "caption", "credit", "ad", "navigation", "related", "comments",
     "newsletter", "cookie", "social", "widget", "disclaimer", "timestamp", "copyright", "tags",

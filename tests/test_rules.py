@@ -6,7 +6,10 @@ import re
 import pytest
 
 from cleaner.classify import classify, segment
-from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, whole_line
+from cleaner import lexicon
+from cleaner.html.markup import BOILERPLATE_LINES, html_rules
+from cleaner.match import phrase_key, whole_line
+from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, listing
 from schemas.removals import CATEGORIES
 
 RULE_ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
@@ -32,10 +35,23 @@ def test_rule_example_is_removed_in_context(rule):
 
 
 def test_rule_ids_are_well_formed_and_categories_known():
-    for rid, cat in [(r.id, r.category) for r in RULES] + [(k, v[0]) for k, v in CONTEXT_RULES.items()]:
+    for rid, cat, _ in listing():
         assert RULE_ID.match(rid), rid
         assert cat in CATEGORIES, (rid, cat)
     assert len(RULES_BY_ID) == len(RULES)
+
+
+def test_every_html_marker_rule_has_one_category():
+    """`cleaner rules` shows one category per id; a marker id used under two would mislead it."""
+    from cleaner.html import markup as M
+    seen: dict[str, set[str]] = {}
+    markers = [*M.CLASS_MARKERS, *M.TAG_MARKERS.values(), *M.ROLE_MARKERS.values(), *M.ITEMPROP_MARKERS.values()]
+    for m in markers:
+        seen.setdefault(m.rule, set()).add(m.category)
+    for category, rule in BOILERPLATE_LINES.values():
+        seen.setdefault(rule, set()).add(category)
+    assert {r: c for r, c in seen.items() if len(c) > 1} == {}
+    assert set(seen) <= set(html_rules()) | set(RULES_BY_ID)
 
 
 def test_an_empty_phrase_group_is_refused():
@@ -48,16 +64,40 @@ def test_an_empty_phrase_group_is_refused():
 def test_lexicons_are_data_and_every_phrase_is_matched_whole():
     """Each phrase of cleaner/data/lexicons/boilerplate.json, alone on a line, is removed by its group's
     rule; the same phrase inside a sentence is not."""
-    import json
-    from importlib.resources import files
-
-    data = json.loads(files("cleaner").joinpath("data/lexicons/boilerplate.json").read_text(encoding="utf-8"))
-    groups = {g: spec for g, spec in data.items() if not g.startswith("_")}
+    groups = lexicon.line_groups()
     assert groups
-    for group, spec in groups.items():
-        rule = RULES_BY_ID[f"lexicon.{group}"]
-        assert rule.category == spec["category"] in CATEGORIES
-        for lang, phrases in spec["phrases"].items():
-            for p in phrases:
-                assert rule.matches(f"  {p}: "), (group, lang, p)
-                assert not rule.matches(f"{p} was the word the minister used in parliament on Tuesday."), (group, p)
+    for g in groups:
+        rule = RULES_BY_ID[g.id]
+        assert rule.category == g.category in CATEGORIES
+        for p in g.all_phrases():
+            assert rule.matches(f"  {p}: "), (g.id, p)
+            assert not rule.matches(f"{p} was the word the minister used in parliament on Tuesday."), (g.id, p)
+
+
+def test_the_vocabulary_file_holds_each_phrase_once_in_one_category():
+    """A phrase in two groups (ignoring case and edge punctuation) would have two categories: the file
+    must not hold one, and the loader refuses it."""
+    homes: dict[str, list[tuple[str, str]]] = {}
+    for g in lexicon.groups():
+        for p in g.all_phrases():
+            homes.setdefault(phrase_key(p), []).append((g.id, g.category))
+    assert {k: v for k, v in homes.items() if len(v) > 1} == {}
+    twice = (lexicon.groups()[0], lexicon.groups()[0]._replace(id="x.copy", category="other"))
+    with pytest.raises(ValueError, match="is in"):
+        lexicon.check(twice)
+
+
+def test_subscribe_is_newsletter_not_navigation():
+    """Once in two lists ("Subscribe" was navigation in one, newsletter in the other), now one home."""
+    rule = RULES_BY_ID["lexicon.newsletter"]
+    assert rule.matches("Subscribe") and not RULES_BY_ID["navigation.label"].matches("Subscribe")
+
+
+def test_the_html_stage_and_the_contract_read_the_same_vocabulary():
+    """A block phrase of the HTML stage carries its group's category; the contract's whole-line
+    phrases are phrases of the file's groups."""
+    assert BOILERPLATE_LINES["share"] == ("social", "social.label")
+    assert BOILERPLATE_LINES["advertisement"] == ("ad", "ad.label")
+    keys = {phrase_key(p) for g in lexicon.groups() for p in g.all_phrases()}
+    lines = [p for p, where in lexicon.contract() if where == "line"]
+    assert lines and all(phrase_key(p) in keys for p in lines)

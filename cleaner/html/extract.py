@@ -27,6 +27,7 @@ from lxml import etree
 from cleaner.errors import RefusedRecord
 from cleaner.html import body as B
 from cleaner.html import markup as R
+from cleaner.lexicon import HTML_BLOCK_RULE
 
 _PARSER_OPTIONS = dict(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
                        recover=True, encoding="utf-8")
@@ -175,8 +176,10 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
                 break
         if s.category is None and len(s.text) < 60:
             bare = s.text.strip(" .:!-–—|»›").lower()
-            if bare in R.BOILERPLATE_LINES or _BOILERPLATE_PATTERN.fullmatch(bare):
-                s.category, s.rule = "boilerplate", "html.boilerplate_line"
+            if bare in R.BOILERPLATE_LINES:
+                s.category, s.rule = R.BOILERPLATE_LINES[bare]
+            elif _BOILERPLATE_PATTERN.fullmatch(bare):
+                s.category, s.rule = "boilerplate", HTML_BLOCK_RULE
     doc.bylines = [s.text for s in segs if s.rule == "html.byline"][:8]
     region = B.choose_region(segs)
     # No sentence-shaped paragraph anywhere (a two-line brief, a page of short lines): there is
@@ -184,7 +187,7 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     doc.whole_page = not region
     for s in B.in_region(segs, region) if region else segs:
         if s.category is None and B.shouted_link(s):
-            s.category, s.rule = "related", "html.shouted_link"
+            s.category, s.rule = "related", R.SHOUTED_LINK
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.category, s.rule, s.links, _standfirst(s.owner)))
     return doc

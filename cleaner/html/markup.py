@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from cleaner import lexicon
+
 
 class Marker(NamedTuple):
     category: str
@@ -160,28 +162,40 @@ NON_CONTENT_TOKENS = frozenset((
     "social", "popular", "trending", "rail", "aside", "teaser", "recommended",
 ))
 
-#: Lines that are a block of their own and say "more elsewhere": kept out of the body only when the
-#: whole block is this phrase (a sentence that merely contains it stays).
-BOILERPLATE_LINES = frozenset((
-    "advertisement", "advertisements", "advertising", "sponsored", "sponsored content",
-    "story continues below advertisement", "continue reading below", "article continues below",
-    "scroll to continue with content", "read more", "read more:", "more", "share", "share this",
-    "share this article", "share this story", "tweet", "email", "print", "comments", "loading...",
-    "skip to content", "skip advertisement", "click to expand", "show more", "related",
-    "related articles", "related stories", "recommended", "you may also like", "featured",
-    "anzeige", "publicidad", "publicité", "pubblicità", "реклама",
-    # media-player and gallery chrome: button labels that come out as text of their own
-    "caption", "hide caption", "toggle caption", "full screen", "fullscreen", "exit full screen",
-    "autoplay", "embed", "buy photo", "enlarge image", "enlarge this image", "expand", "close",
-    "play video", "play", "pause", "replay", "mute", "unmute", "video quality", "closed caption settings",
-    "view gallery", "view slideshow", "open gallery", "launch gallery", "read article", "copy link",
-    "link copied", "listen to this article", "listen", "print this article", "opens in a new window",
-    "view comments", "add comment", "leave a comment", "post a comment", "reply", "report",
-))
+#: Blocks that are a phrase of their own and say "more elsewhere", lower-cased: phrase -> (category,
+#: rule id). They are the `blocks` phrases of `cleaner/data/lexicons/boilerplate.json`, each under the
+#: category and rule of its group (`cleaner.lexicon`); a block is marked only when it is the whole
+#: phrase (a sentence that merely contains it stays).
+BOILERPLATE_LINES: dict[str, tuple[str, str]] = lexicon.html_blocks()
+
+#: The rule of a block that is one link in capitals (`cleaner.html.body.shouted_link`).
+SHOUTED_LINK = "html.shouted_link"
 
 #: Whole blocks that are a counter or a label, not a sentence: a gallery's "Image 1 of 5", "3/50".
 BOILERPLATE_PATTERNS = (
     r"(?:image|photo|picture|slide|foto|bild)\s+\d+\s+(?:of|/|von|de|di)\s+\d+",
     r"\d+\s*/\s*\d+",
     r"\d+\s+(?:comments?|replies|shares)",
-)
+)  # marked as lexicon.HTML_BLOCK_RULE, category "boilerplate"
+
+
+def html_rules() -> dict[str, tuple[str, str]]:
+    """Every rule id the HTML stage can record, with its category and an example of what it marks.
+
+    >>> html_rules()["html.share_bar"]
+    ('social', '<div class="share">')
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for m in CLASS_MARKERS:
+        out.setdefault(m.rule, (m.category, f'<div class="{m.tokens[0]}">'))
+    for tag, m in TAG_MARKERS.items():
+        out.setdefault(m.rule, (m.category, f"<{tag}>"))
+    for role, m in ROLE_MARKERS.items():
+        out.setdefault(m.rule, (m.category, f'<div role="{role}">'))
+    for prop, m in ITEMPROP_MARKERS.items():
+        out.setdefault(m.rule, (m.category, f'<span itemprop="{prop}">'))
+    for phrase, (category, rule) in BOILERPLATE_LINES.items():  # the other groups are line rules too
+        if rule == lexicon.HTML_BLOCK_RULE:
+            out.setdefault(rule, (category, f"<div>{phrase}</div>"))
+    out[SHOUTED_LINK] = ("related", "<p><a>SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'</a></p>")
+    return out

@@ -1,0 +1,209 @@
+"""The matching engine: what a rule is and how a line finds the first rule that fits it.
+
+The rules themselves are data (`cleaner.rules`, and the phrase groups of
+`cleaner/data/lexicons/boilerplate.json` read by `cleaner.lexicon`); this module only knows how to
+match them, fast. A table of rules becomes a `Matcher`, whose `first_match` returns what walking the
+table in order and asking each rule's `matches` would return, without asking most of them.
+
+Guards keep rules off story sentences: `max_words` makes a rule fire only on short lines (a
+"Related Articles" heading, not a paragraph that mentions related articles), and `where` limits a
+rule to the lines outside the article's run of paragraphs (see `cleaner.classify`).
+
+Phrase rules match the whole line, compared case-insensitively with surrounding punctuation
+ignored, so "Related Articles:" and "RELATED ARTICLES" both match but "Related articles show…"
+does not.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+ANYWHERE, OUTSIDE = "anywhere", "outside"
+
+#: A line this long (in characters) is never a phrase: its `phrase_key` is not computed.
+PHRASE_MAX_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named way to recognise a boilerplate line."""
+
+    id: str
+    category: str
+    pattern: str
+    example: str
+    counter: str
+    max_words: int | None = None   # fire only on lines with at most this many words
+    where: str = ANYWHERE          # ANYWHERE, or OUTSIDE the article's run of paragraphs
+    seen: str = ""                 # where the pattern was seen in the wild
+    needs: tuple[str, ...] = ()    # lower-case strings of which the line must hold one (a fast gate)
+    phrases: frozenset[str] = frozenset()  # phrase rules: the line's `phrase_key` is one of these
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    def matches(self, line: str, n_words: int | None = None, lower: str | None = None, key: str | None = None) -> bool:
+        """Whether the line is this rule's kind of boilerplate (the `where` guard is the caller's).
+
+        `needs` is checked first: a pattern that can only match a line holding "cookie" is not run
+        over a line without it. Unanchored patterns scan the whole line, so this is most of the speed.
+
+        >>> Rule("ad.adblock", "ad", r"\\bad\\s*block", "x", "y", needs=("block",)).matches("Adblock Detected")
+        True
+        """
+        if self.max_words is not None:
+            if (n_words if n_words is not None else len(line.split())) > self.max_words:
+                return False
+        if self.phrases:
+            return (key if key is not None else phrase_key(line)) in self.phrases
+        if self.needs:
+            low = lower if lower is not None else line.lower()
+            if not any(n in low for n in self.needs):
+                return False
+        return self.regex.search(line) is not None
+
+
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def phrase_key(line: str) -> str:
+    """A line as a lexicon looks it up: punctuation at either end dropped, spaces collapsed,
+    case folded, curly apostrophes straightened (what `whole_line` patterns ignore too).
+
+    >>> phrase_key("  » Related Articles: "), phrase_key("Don’t MISS")
+    ('related articles', "don't miss")
+    """
+    return " ".join(_EDGES.sub("", line).split()).casefold().replace("’", "'")
+
+
+def whole_line(*phrases: str) -> str:
+    """A pattern matching a line that is exactly one of `phrases`, give or take punctuation.
+
+    An empty phrase list would match every line, so it is refused (trafilatura does the same).
+
+    >>> re.search(whole_line("related articles"), "Related Articles:", re.I) is not None
+    True
+    >>> re.search(whole_line("related articles"), "Related articles show the trend.", re.I) is None
+    True
+    """
+    if not phrases or not all(p.strip() for p in phrases):
+        raise ValueError("a phrase group must not be empty")
+    alts = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+    return rf"^[\W_]*(?:{alts})[\W_]*$"
+
+
+def phrase_rule(id: str, category: str, phrases: list[str], example: str, counter: str, *,
+                max_words: int | None = None, where: str = ANYWHERE, seen: str = "") -> Rule:
+    """A rule that fires on a line which is exactly one of `phrases`: matched by a key lookup
+    (`phrase_key`), which says the same as the `whole_line` pattern at a fraction of the cost.
+
+    >>> phrase_rule("related.label", "related", ["Related Articles"], "Related", "x").matches("RELATED ARTICLES:")
+    True
+    """
+    keys = frozenset(phrase_key(p) for p in phrases)
+    if "" in keys:
+        raise ValueError(f"{id}: a phrase is empty once its punctuation is dropped")
+    return Rule(id, category, whole_line(*phrases), example, counter, max_words=max_words, where=where,
+                seen=seen, phrases=keys)
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every top-level alternative of `pattern` starts with `^`.
+
+    >>> _anchored(r"^a|^b"), _anchored(r"^(?:a|b)"), _anchored(r"^a|b"), _anchored(r"[|]^a")
+    (True, True, False, False)
+    """
+    depth, in_class, esc, starts = 0, False, False, [0]
+    for i, c in enumerate(pattern):
+        if esc:
+            esc = False
+        elif c == "\\":
+            esc = True
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            starts.append(i + 1)
+    return all(pattern.startswith("^", k) for k in starts)
+
+
+def _gate(rules: tuple[Rule, ...]) -> re.Pattern | None:
+    """One anchored pattern for the rules without `needs`: if it does not match at a line's start, none
+    of them can match anywhere (each is anchored), so the table walk can be skipped."""
+    plain = [r for r in rules if not r.needs and not r.phrases]
+    bad = [r.id for r in plain if not _anchored(r.pattern)]
+    if bad:
+        raise ValueError(f"rules must be anchored (^) or have `needs`: {bad}")
+    return re.compile("|".join(f"(?:{r.pattern})" for r in plain), re.IGNORECASE) if plain else None
+
+
+class Matcher:
+    """A rule table made fast to walk: rules grouped by the longest line they may match, one gate
+    pattern per line length, the `needs` strings and the phrase keys of all rules in one place.
+
+    >>> m = Matcher((Rule("a.x", "ad", r"^ad$", "ad", "no"), phrase_rule("b.y", "ad", ["Sponsored"], "s", "t")))
+    >>> m.first_match("Sponsored:", 1).id, m.first_match("The talks went on.", 4)
+    ('b.y', None)
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]):
+        ids = [r.id for r in rules]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"rule ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}")
+        self.rules = rules
+        self.longest = max((r.max_words or 0 for r in rules), default=0)
+        self.by_length: tuple[tuple[Rule, ...], ...] = tuple(
+            tuple(r for r in rules if r.max_words is None or n <= r.max_words) for n in range(self.longest + 2))
+        cache: dict[tuple[str, ...], re.Pattern | None] = {}
+        gates = []
+        for rs in self.by_length:  # one gate per line length: a paragraph is not tried against short-line rules
+            key = tuple(r.id for r in rs if not r.needs and not r.phrases)
+            if key not in cache:
+                cache[key] = _gate(rs)
+            gates.append(cache[key])
+        self.gates: tuple[re.Pattern | None, ...] = tuple(gates)
+        self.all_needs = tuple(sorted({n for r in rules for n in r.needs}, key=len, reverse=True))
+        self.needs = re.compile("|".join(map(re.escape, self.all_needs))) if self.all_needs else None
+        self.phrases = frozenset().union(*(r.phrases for r in rules))
+
+    def rules_for(self, n_words: int) -> tuple[Rule, ...]:
+        """The rules, in table order, that may match a line of `n_words` words (their `max_words` allows it)."""
+        return self.by_length[min(n_words, self.longest + 1)]
+
+    def first_match(self, line: str, n_words: int, lower: str | None = None, key: str | None = None) -> Rule | None:
+        """The first rule of the table that matches `line`, as walking `rules_for(n_words)` and asking
+        each rule's `matches` would find it, without asking most of them.
+
+        Three cheap tests say which rules could match at all: the anchored rules' joint pattern (for
+        this line length) must match the line's start, one of the `needs` strings must be in it, or
+        its `phrase_key` must be a phrase of the table. Most lines pass none, and the walk is skipped;
+        on the others only the rules a test let through are tried. `lower` is `line.lower()` and `key`
+        its `phrase_key` ("" for a line of `PHRASE_MAX_CHARS` or more, too long to be a phrase), if known.
+        """
+        n = min(n_words, self.longest + 1)
+        lower = line.lower() if lower is None else lower
+        key = (phrase_key(line) if len(line) < PHRASE_MAX_CHARS else "") if key is None else key
+        gate = self.gates[n]
+        anchored = gate is not None and gate.match(line) is not None
+        present = (frozenset(x for x in self.all_needs if x in lower)
+                   if self.needs is not None and self.needs.search(lower) else frozenset())
+        phrase = key in self.phrases
+        if not (anchored or present or phrase):
+            return None
+        for rule in self.by_length[n]:
+            if rule.phrases:
+                if phrase and key in rule.phrases:
+                    return rule
+            elif rule.needs:
+                if not present.isdisjoint(rule.needs) and rule.regex.search(line):
+                    return rule
+            elif anchored and rule.regex.search(line):
+                return rule
+        return None

@@ -1,0 +1,26 @@
+"""`cleaner rules` lists every rule id that cleaning real pages records (ScrapingHub and trafilatura-dev)."""
+from __future__ import annotations
+
+from conftest import SHARED, needs_shared
+
+from cleaner.clean import clean_article
+from cleaner.read import read_inputs
+from cleaner.records import Article
+from cleaner.rules import listing
+
+PAGES = [SHARED / "benchmarks" / "scrapinghub" / "html", SHARED / "benchmarks" / "trafilatura-dev" / "html"]
+
+
+@needs_shared
+def test_every_rule_id_a_benchmark_page_records_is_listed_by_cleaner_rules():
+    listed = {rid for rid, _, _ in listing()}
+    recorded: dict[str, str] = {}
+    n = 0
+    for record in read_inputs(PAGES):
+        if isinstance(record, Article):
+            n += 1
+            for r in clean_article(record).removals:
+                recorded.setdefault(r.rule, record.source.path)
+    assert n > 600
+    assert {"html.ad", "html.aside", "html.byline", "context.footer"} <= set(recorded)
+    assert {rid: page for rid, page in recorded.items() if rid not in listed} == {}
