@@ -32,6 +32,7 @@ class Group(NamedTuple):
     seen: str
     phrases: dict[str, tuple[str, ...]]  # language -> phrases matched as a whole line
     blocks: dict[str, tuple[str, ...]]   # language -> phrases the HTML stage also marks as a block of their own
+    prefix: bool = False                 # its phrases also open a teaser line ("Lea más: <headline>")
 
     def all_phrases(self) -> list[str]:
         """Every phrase of the group, the `blocks` included."""
@@ -39,14 +40,18 @@ class Group(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[tuple[Group, ...], tuple[tuple[str, str], ...]]:
+def _load() -> tuple[tuple[Group, ...], tuple[tuple[str, str], ...], dict[str, tuple[str, ...]]]:
     data = json.loads(files("cleaner").joinpath("data/lexicons/boilerplate.json").read_text(encoding="utf-8"))
     groups = tuple(Group(gid, g["category"], g.get("example", ""), g.get("counter", ""), g.get("seen", ""),
                          {lang: tuple(ps) for lang, ps in g.get("phrases", {}).items()},
-                         {lang: tuple(ps) for lang, ps in g.get("blocks", {}).items()})
+                         {lang: tuple(ps) for lang, ps in g.get("blocks", {}).items()}, g.get("prefix", False))
                    for gid, g in data["groups"].items())
     check(groups)
-    return groups, tuple((p, where) for p, where in data["contract"])
+    words = {name: tuple(w for ws in by_lang.values() for w in ws)
+             for name, by_lang in data["words"].items() if not name.startswith("_")}
+    if not all(words.values()):
+        raise ValueError("a word list of the lexicon file is empty")
+    return groups, tuple((p, where) for p, where in data["contract"]), words
 
 
 def check(groups: tuple[Group, ...]) -> None:
@@ -95,3 +100,12 @@ def html_blocks() -> dict[str, tuple[str, str]]:
 def contract() -> tuple[tuple[str, str], ...]:
     """What the data contract refuses in a published body: (text, "anywhere" or "line") pairs."""
     return _load()[1]
+
+
+def words(name: str) -> tuple[str, ...]:
+    """One word list of the file's `words` (all languages together), for a shape rule to combine.
+
+    >>> "reporter" in words("bio_roles") and "journaliste" in words("bio_roles")
+    True
+    """
+    return _load()[2][name]

@@ -44,6 +44,17 @@ class Rule:
     def regex(self) -> re.Pattern:
         return re.compile(self.pattern, re.IGNORECASE)
 
+    @cached_property
+    def find(self):
+        """`regex.match` when every alternative is anchored at the start (the same answer as
+        `search` there, without trying every later position), else `regex.search`."""
+        return self.regex.match if _anchored(self.pattern) else self.regex.search
+
+    @cached_property
+    def needs_regex(self) -> re.Pattern:
+        """`needs` as one pattern: a line holds one of them when it finds a match in `line.lower()`."""
+        return re.compile(trie_pattern(self.needs))
+
     def matches(self, line: str, n_words: int | None = None, lower: str | None = None, key: str | None = None) -> bool:
         """Whether the line is this rule's kind of boilerplate (the `where` guard is the caller's).
 
@@ -62,7 +73,7 @@ class Rule:
             low = lower if lower is not None else line.lower()
             if not any(n in low for n in self.needs):
                 return False
-        return self.regex.search(line) is not None
+        return self.find(line) is not None
 
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -107,6 +118,37 @@ def phrase_rule(id: str, category: str, phrases: list[str], example: str, counte
         raise ValueError(f"{id}: a phrase is empty once its punctuation is dropped")
     return Rule(id, category, whole_line(*phrases), example, counter, max_words=max_words, where=where,
                 seen=seen, phrases=keys)
+
+
+def trie_pattern(words: tuple[str, ...] | list[str]) -> str:
+    """An alternation of literal `words` factored by common prefix, so the regex engine rejects a
+    position on its first character instead of trying every word there (hundreds of `needs`
+    strings over every line is most of the matching time otherwise).
+
+    >>> trie_pattern(["app", "apple", "abo", "x"])
+    '(?:a(?:bo|pp(?:le)?)|x)'
+    >>> bool(re.search(trie_pattern(["subscri", "app"]), "he subscribed"))
+    True
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a word ends here: what follows is optional
+            body = (f"(?:{body})" if len(alts) == 1 and len(alts[0]) > 1 else body) + "?"
+        return body
+
+    if not words or not all(words):
+        raise ValueError("trie_pattern needs non-empty words")
+    return "(?:" + "|".join(re.escape(ch) + build(child) for ch, child in sorted(trie.items())) + ")"
 
 
 def _anchored(pattern: str) -> bool:
@@ -170,7 +212,7 @@ class Matcher:
             gates.append(cache[key])
         self.gates: tuple[re.Pattern | None, ...] = tuple(gates)
         self.all_needs = tuple(sorted({n for r in rules for n in r.needs}, key=len, reverse=True))
-        self.needs = re.compile("|".join(map(re.escape, self.all_needs))) if self.all_needs else None
+        self.needs = re.compile(trie_pattern(self.all_needs)) if self.all_needs else None
         self.phrases = frozenset().union(*(r.phrases for r in rules))
 
     def rules_for(self, n_words: int) -> tuple[Rule, ...]:
@@ -182,8 +224,8 @@ class Matcher:
         each rule's `matches` would find it, without asking most of them.
 
         Three cheap tests say which rules could match at all: the anchored rules' joint pattern (for
-        this line length) must match the line's start, one of the `needs` strings must be in it, or
-        its `phrase_key` must be a phrase of the table. Most lines pass none, and the walk is skipped;
+        this line length) must match the line's start, one of the `needs` strings must be in it (one
+        prefix-factored pattern of them all), or its `phrase_key` must be a phrase of the table. Most lines pass none, and the walk is skipped;
         on the others only the rules a test let through are tried. `lower` is `line.lower()` and `key`
         its `phrase_key` ("" for a line of `PHRASE_MAX_CHARS` or more, too long to be a phrase), if known.
         """
@@ -192,18 +234,17 @@ class Matcher:
         key = (phrase_key(line) if len(line) < PHRASE_MAX_CHARS else "") if key is None else key
         gate = self.gates[n]
         anchored = gate is not None and gate.match(line) is not None
-        present = (frozenset(x for x in self.all_needs if x in lower)
-                   if self.needs is not None and self.needs.search(lower) else frozenset())
+        needed = self.needs is not None and self.needs.search(lower) is not None
         phrase = key in self.phrases
-        if not (anchored or present or phrase):
+        if not (anchored or needed or phrase):
             return None
         for rule in self.by_length[n]:
             if rule.phrases:
                 if phrase and key in rule.phrases:
                     return rule
             elif rule.needs:
-                if not present.isdisjoint(rule.needs) and rule.regex.search(line):
+                if needed and rule.needs_regex.search(lower) and rule.find(line):
                     return rule
-            elif anchored and rule.regex.search(line):
+            elif anchored and rule.find(line):
                 return rule
         return None

@@ -13,6 +13,8 @@ leaking a caption.
 """
 from __future__ import annotations
 
+import re
+
 from cleaner import lexicon
 from cleaner.html.markup import html_rules
 from cleaner.match import ANYWHERE, OUTSIDE, Matcher, Rule, phrase_key, phrase_rule
@@ -21,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.11.6"
+RULES_VERSION = "2026.12.1"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -36,6 +38,57 @@ def _phrases(group_id: str) -> Rule:
                        seen=f"{g.seen} (cleaner/data/lexicons/boilerplate.json: {langs})")
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _alt(words: tuple[str, ...] | list[str]) -> str:
+    """One alternation of lexicon words, each a whole word ("abonn*": any ending), longest first.
+    Words in scripts written without spaces (Chinese, Japanese, Korean) match inside a run of text.
+
+    >>> bool(re.search(_alt(["subscri*", "app"]), "Subscribers get the app")), bool(re.search(_alt(["app"]), "happy"))
+    (True, False)
+    """
+    if not words:
+        raise ValueError("a word list must not be empty")
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        stem = w.rstrip("*")
+        body = re.escape(stem).replace(r"\ ", r"\s+") + (r"\w*" if w.endswith("*") else "")
+        parts.append(body if _CJK.search(stem) else rf"(?<!\w){body}" + ("" if w.endswith("*") else r"(?!\w)"))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def _clause(words: tuple[str, ...]) -> str:
+    """`words` opening a clause (the line's start, or after a sentence mark or a comma): where an
+    imperative stands. "Síguenos en Telegram" and "…, please subscribe" open one; "Police follow
+    leads from Telegram" does not."""
+    return rf"(?:^|[.!?¿¡:;,。！？，]\s*)[\W_]*{_alt(words)}"
+
+
+def _needs(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The lower-case strings of which a line must hold one for `words` to match (the fast gate)."""
+    return tuple(sorted({w.rstrip("*").lower() for w in words}))
+
+
+#: What separates a teaser's cue from its headline.
+_TEASER_MARKS = ":：|»>›]】"
+
+
+def _teaser(group_id: str) -> Rule:
+    """A teaser line opened by one of a prefix group's phrases: "Lea más: <headline>", "【関連記事】…".
+
+    The separator (a colon, a bar, a guillemet, a closing bracket) is required: without it the
+    phrase may open a story sentence ("Lea también el informe…").
+    """
+    g = _GROUPS[group_id]
+    return Rule(f"{group_id}_teaser", g.category,
+                rf"^[\W_]*{_alt(g.all_phrases())}\s*[{re.escape(_TEASER_MARKS)}]+\s*\S.{{0,250}}$",
+                example="Lesen Sie auch: Bahn streicht im Winter die Nachtzüge nach Hamburg",
+                counter="Lesen Sie auch das Kleingedruckte, riet der Anwalt den Mietern.", max_words=40,
+                seen="read-also teasers between paragraphs, in the languages of cleaner/data/lexicons/boilerplate.json",
+                needs=tuple(_TEASER_MARKS))
+
+
 # Wire agencies and picture desks that sign photos. Used inside credit patterns.
 _AGENCY = (r"(?:AP|AFP|Reuters|Getty(?:\s+Images)?|EPA(?:-EFE)?|EFE|Xinhua|Sputnik|Bloomberg|Anadolu(?:\s+Agency)?"
            r"|NurPhoto|SOPA\s+Images|LightRocket|Shutterstock|Pool|Alamy|dpa|ANSA|Kyodo|Yonhap|TASS|PA(?:\s+Wire)?"
@@ -44,6 +97,16 @@ _DAYS_MONTHS = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Ja
                 r"June|July|August|September|October|November|December|Then|Now|The|This|That|Late|Early|Noon|Midnight)")
 # A personal name: capitalised words, initials, particles (van, de, bin), hyphens and apostrophes.
 _NAME = r"(?:[A-Z][\w'’.-]*|(?:van|von|de|da|del|der|di|du|la|le|bin|al|el)\b)(?:\s+(?:[A-Z][\w'’.-]*|(?:van|von|de|da|del|der|di|du|la|le|bin|al|el)\b)){0,4}"
+
+# Picture agencies and desks that sign photos, as a credit line names them ("Judy Eddy/WENN.com").
+_AGENCIES = (r"(?:AP|AFP|Reuters|REUTERS|Getty(?:\s+Images)?|EPA(?:-EFE)?|EFE|Xinhua|Sputnik|Bloomberg|Anadolu|dpa|DPA|ANSA|Kyodo|Yonhap"
+             r"|TASS|ТАСС|PA(?:\s+Wire)?|Imago|IMAGO|IANS|PTI|ANI|AAP|WENN(?:\.com)?|PAP|ANP|Belga|BELGA|APA|Keystone|KEYSTONE|Ritzau"
+             r"|NTB|Lusa|LUSA|Europa\s+Press|Agencia\s+\w+|Jiji|WAM|SPA|IRNA|Bernama|Antara|ANTARA|RIA\s+Novosti|Interfax|picture\s+alliance"
+             r"|Bestimage|Abaca|ABACA|SIPA|Sipa|Maxppp|MAXPPP|LaPresse|Shutterstock|Alamy|NurPhoto|ZUMA(?:\s+Press)?|Zuma|Pool|POOL)")
+# A photographer as credited: capitalised words or initials ("MARCO BERTORELLO", "Judy Eddy", "J. Smith").
+_CREDIT_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*){0,3}"
+# A person's name opening an author bio: two to four capitalised words, particles allowed (Latin or Cyrillic).
+_BIO_NAME = (r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’.-]+|van|von|de|da|del|der|di|du|la|le|dos|das|bin|al|el)){1,3}")
 
 # "Name on September 12, 2018 at 4:47 pm said:": who wrote a comment and when, to the minute.
 _COMMENT_WHEN = (r"^{marker}[^.!?:]{{1,60}}?\s+(?:on\s+)?(?:\w+\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+\w+,?\s+\d{{4}}"
@@ -55,7 +118,9 @@ RULES: tuple[Rule, ...] = (
          example="(Photo by Noel Celis / AFP) (Photo by NOEL CELIS/AFP via Getty Images)",
          counter="Photo by photo, the exhibition retraces the war in the east of the country.", max_words=30,
          seen="AFP captions on aggregator sites, the credit alone on its line"),
-    Rule("credit.label", "credit", r"^(?:photo|image|picture|photograph|foto|credit|photo\s+credit|image\s+credit|image\s+source|source|illustration)s?\s*[:|]\s*\S",
+    Rule("credit.label", "credit", r"^(?:photo|image|picture|photograph|foto|credit|photo\s+credit|image\s+credit|image\s+source|source|illustration"
+         r"|cr[ée]dits?(?:\s+photos?)?|bild(?:quelle)?|fotograf[íi]a|zdj[eę]cie|фото|quelle|fuente|fonte|źródło|источник|bron|kaynak|sumber"
+         r"|写真|图片来源|圖片來源|사진|صورة)s?\s*[:：|]\s*\S",
          example="Photo: Efrem Lukatsky/AP", counter="Source of the leak: a senior official, the paper said.", max_words=10,
          seen="credit lines under images"),
     Rule("credit.parenthetical", "credit", rf"^(?:\((?:[^()]*(?:/\s*{_AGENCY}|{_AGENCY}\s+Photo|via\s+Getty|Photo|Foto|Credit)[^()]*)\)\s*)+$",
@@ -69,6 +134,10 @@ RULES: tuple[Rule, ...] = (
     Rule("credit.stock_photo", "credit", r"^(?:wire|file|stock|handout|staff|pool|representational|representative|archive|illustrative)\s+(?:photo|image|picture|pic|photograph)s?\b.{0,60}$",
          example="wire photo", counter="File photos of the suspect were shared with police across the state.", max_words=8,
          seen="seed 003: 'wire photo' where an image was"),
+    Rule("credit.agency_slash", "credit",
+         rf"^(?-i:(?:{_CREDIT_NAME}|[a-z]{{2,4}})\s*/\s*{_AGENCIES}|{_AGENCIES}\s*/\s*(?:{_CREDIT_NAME}|{_AGENCIES}))(?:\s*/\s*{_AGENCIES})?\s*$",
+         example="AFP / MARCO BERTORELLO", counter="Reuters/Ipsos polls show support falling.", max_words=8,
+         seen="picture-agency credit on its own line: 'Photographer/Agency', 'AGENCY / NAME', 'aja/PAP'", needs=("/",)),
     # ── captions ───────────────────────────────────────────────────────────────────────────────
     Rule("caption.ends_with_credit", "caption",
          rf"(?:\(\s*(?:AP|AFP|Reuters)?\s*(?:Photo|Photos|Foto|Image|Picture)\b[^()]*\)|\([^()]*/\s*{_AGENCY}[^()]*\)|via\s+Getty\s+Images\)?|Photo\s+credit\s+should\s+read\b[^()]*\)?|\(Photo:[^()]*\)|\b(?:REUTERS|AFP|EPA|AP)/[A-Z][\w .'-]+)\s*\(?\s*$",
@@ -103,6 +172,14 @@ RULES: tuple[Rule, ...] = (
     Rule("byline.contributed", "byline", r"(?:contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))|\b(?:writers?|reporters?|correspondents?|staff|journalists?)\b[^.]{0,120}\bcontributed)\.?$",
          example="Associated Press writer Ken Moritsugu in Beijing contributed to this report.",
          counter="Rain contributed.", max_words=30, where=OUTSIDE, seen="AP tail lines", needs=("contributed",)),
+    # ── author bios: who wrote it, after the story ─────────────────────────────────────────────
+    Rule("author_bio.shape", "author_bio",
+         rf"^(?-i:{_BIO_NAME}),?\s+(?:{_alt(lexicon.words('bio_links'))}\s+(?:[\w'’-]+\s+){{0,4}}?{_alt(lexicon.words('bio_roles'))}"
+         rf"|{_alt(lexicon.words('bio_verbs'))})(?!\w).{{0,400}}$",
+         example="Maria Lopez covers courts and crime for the Herald.",
+         counter="Maria Lopez is a nurse at the city hospital, where the wounded were taken.", max_words=60, where=OUTSIDE,
+         seen="author bios after the last paragraph: a person's name, then is a reporter / covers / writes about",
+         needs=_needs(lexicon.words("bio_roles") + lexicon.words("bio_verbs"))),
     # ── ads and paid content ───────────────────────────────────────────────────────────────────
     _phrases("ad.adblock_heading"),
     Rule("ad.adblock", "ad", r"\bad\s*-?\s*block(?:er|ing)?\b.*\b(?:detected|disable|disabling|whitelist|turn\s+off|pause|support)|\b(?:adblock|ad\s*blocker)\s+detected\b|\bdisabl\w*\s+(?:your\s+)?ad\s*-?\s*block",
@@ -124,15 +201,21 @@ RULES: tuple[Rule, ...] = (
     Rule("related.inline", "related", r"^(?:related|read\s+also|also\s+read|see\s+also|read\s+more|more\s+on\s+this|watch|listen|recommended|must\s+read|don'?t\s+miss)\s*[:|»>]\s*\S.{0,200}$",
          example="RELATED: China's top diplomat says ties with Russia are rock solid", counter="Read: the word the judge used, twice.",
          max_words=30, seen="inline promos between paragraphs"),
+    _teaser("related.read_also"),
     # ── social and sharing ─────────────────────────────────────────────────────────────────────
     _phrases("social.label"),
     Rule("social.follow", "social", r"^(?:follow|like)\s+(?:us|me|\w+)\s+on\s+(?:facebook|twitter|x|instagram|telegram|linkedin|youtube|tiktok|social\s+media)\b",
          example="Follow us on Twitter for the latest news", counter="Follow the money, the investigators said.", max_words=25,
          seen="footers"),
+    Rule("social.follow_prompt", "social",
+         rf"^(?=.*?{_alt(lexicon.words('platforms'))})(?=.*?{_clause(lexicon.words('follow_calls'))}).{{4,300}}$",
+         example="Síguenos en Telegram, Instagram, Facebook y Twitter",
+         counter="Police follow leads from Telegram and Facebook posts, the spokesman said.", max_words=30, where=OUTSIDE,
+         seen="prompts to follow the site on a platform, in the languages of the news", needs=_needs(lexicon.words("platforms"))),
     # ── comments ───────────────────────────────────────────────────────────────────────────────
     _phrases("comments.label"),
     Rule("comments.count", "comments",
-         r"^[\W_]*(?:\d[\d,.]*\s+(?:comments?|responses?|replies|reactions?|thoughts?)\b(?:\s+(?:to|on)\s*[“\x22'‘«].{0,150})?|(?:top[- ]rated|most\s+(?:liked|recent)|newest|oldest|all|reader|latest)\s+comments?|(?:no|view\s+all|show\s+all|see\s+all|read\s+all)\s+(?:\d+\s+)?comments?|comments?\s*\(\d+\))[\W_]*$",
+         r"^[\W_]*(?:\d[\d,.]*\s+(?:comments?|responses?|replies|reactions?|thoughts?|kommentare?|comentarios?|commentaires?|comentários?|commenti|commento|комментари\w*|reacties|reactie|yorum(?:lar)?|komentar(?:zy|ze)?)\b(?:\s+(?:to|on)\s*[“\x22'‘«].{0,150})?|(?:top[- ]rated|most\s+(?:liked|recent)|newest|oldest|all|reader|latest)\s+comments?|(?:no|view\s+all|show\s+all|see\s+all|read\s+all)\s+(?:\d+\s+)?comments?|comments?\s*\(\d+\)|(?:コメント|评论|評論|留言|댓글|تعليقات?)\s*[(（]?\s*\d+\s*[)）]?|\d+\s*(?:件のコメント|条评论|條評論|개의\s*댓글|تعليقات?))[\W_]*$",
          example="34 responses to “ Anthony Lynn: “We needed to win this game” ”", counter="34 responses to the survey came from teachers, the union said.",
          max_words=30, seen="comment-section headers on blogs and news sites"),
     Rule("comments.author", "comments", r"^(?:(?:\d{1,3}[.)]|[*+•])\s+[\w.'’@-]+(?:\s+[\w.'’@()-]+){0,3}|[\w.@-]*[\d_@][\w.@-]*)\s+(?:says|said|wrote|writes|replied)\s*:$|^(?:rating|votes?|score)\s*:\s*[-+]?\d+\s*(?:votes?|points?)?$|^(?:reply|permalink)(?:\s*[|·•]\s*(?:reply|report|flag|permalink|like|dislike|share))*$",
@@ -162,6 +245,12 @@ RULES: tuple[Rule, ...] = (
          example="Sign up for our newsletter to get the latest news delivered to your inbox",
          counter="Thousands signed up for the program after the newsletter was published.", max_words=40,
          seen="newsletter boxes", needs=("sign", "subscrib", "newsletter", "inbox", "mail")),
+    Rule("promo.prompt", "promo",
+         rf"^(?=.*?{_alt(lexicon.words('prompt_objects'))})(?=.*?{_clause(lexicon.words('prompt_calls'))}).{{4,300}}$",
+         example="To view the full story, please subscribe",
+         counter="Subscribers to the app rose by a third last year, the company said.", max_words=30, where=OUTSIDE,
+         seen="subscription, paywall, newsletter and app prompts near the end of a page: a call and what it asks for",
+         needs=_needs(lexicon.words("prompt_objects"))),
     Rule("cookie.notice", "cookie",
          r"\b(?:(?:we|this\s+(?:site|website))\s+uses?\s+cookies|use\s+of\s+cookies|accept\s+(?:all\s+)?cookies|cookie\s+(?:policy|settings|preferences|consent)|by\s+continuing\s+to\s+(?:browse|use)\s+(?:this|our)\s+(?:site|website))\b",
          example="We use cookies to improve your experience. By continuing to use this site, you agree.",
