@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.1"
+RULES_VERSION = "2026.12.2"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -231,6 +231,10 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:add\s+your\s+comment|leave\s+a\s+(?:comment|reply)|post\s+a\s+comment|having\s+issues\s+with\s+commenting|comments?\s+(?:are|is)\s+(?:moderated|approved|closed)|comments\s+will\s+not\s+appear|join\s+the\s+(?:conversation|discussion)|view\s+comments|show\s+comments|be\s+the\s+first\s+to\s+comment|you\s+must\s+be\s+logged\s+in\s+to\s+(?:post|comment)|comment\s+policy|commenting\s+(?:guidelines|policy|rules))\b",
          example="Please let us know if you're having issues with commenting.",
          counter="The minister declined to comment on the report.", max_words=90, seen="seeds 003 and 004", needs=("comment", "reply", "conversation", "discussion")),
+    Rule("comments.prompt_ml", "comments", _alt(lexicon.words("comment_prompts")),
+         example="Para comentar debes registrarte y completar los datos generales.",
+         counter="Para comentar la reforma, el ministro convocó a la prensa el lunes.", max_words=40, where=OUTSIDE,
+         seen="comment-form prompts, by language", needs=_needs(lexicon.words("comment_prompts"))),
     Rule("widget.chat", "widget", r"\b(?:how\s+can\s+(?:i|we)\s+help(?:\s+you)?(?:\s+today)?\s*\?|chat\s+with\s+us|live\s+chat|start\s+(?:a\s+)?chat|send\s+us\s+a\s+message|we'?re\s+(?:online|offline)|typically\s+replies)",
          example="Hello, I am Adam, how can I help you?", counter="How can I help them, she asked, when the roads are closed?", max_words=20,
          seen="seed 000: chat widget", needs=("help", "chat", "message", "online", "offline", "replies")),
@@ -239,6 +243,12 @@ RULES: tuple[Rule, ...] = (
          r"\b(?:does\s+not\s+(?:always\s+|necessarily\s+)?(?:share|support|endorse|reflect)\s+(?:or\s+(?:support|endorse|share)\s+)?the\s+(?:views|opinions)\s+(?:and\s+opinions\s+)?(?:expressed|of\s+(?:the\s+|its\s+|our\s+)?(?:authors?|writers?|contributors?|columnists?))|views\s+(?:and\s+opinions\s+)?expressed\s+(?:here|herein|in\s+this\s+(?:article|post|piece))|(?:do|does)\s+not\s+necessarily\s+(?:reflect|represent)\s+the\s+(?:views|opinions|position|policy)|is\s+not\s+responsible\s+for\s+the\s+content|opinions\s+expressed\s+(?:here|in\s+this)|for\s+informational\s+purposes\s+only|not\s+(?:intended\s+as\s+)?(?:financial|investment|legal|medical)\s+advice)\b",
          example='" Conservative News Daily does not always share or support the views and opinions expressed here; they are just those of the writer."',
          counter="The president does not share the views of his advisers on tariffs.", max_words=80, seen="seed 000", needs=("views", "opinion", "responsible", "informational", "advice", "reflect", "represent")),
+    Rule("disclaimer.views_ml", "disclaimer",
+         rf"^(?=.*?{_alt(lexicon.words('disclaimer_cues'))})(?=.*?{_alt(lexicon.words('disclaimer_subjects'))}).{{10,800}}$",
+         example="Der Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.",
+         counter="The company said it is not responsible for the spill, but regulators disagreed.", max_words=80, where=OUTSIDE,
+         seen="publisher disclaimers under stories: a disclaiming phrase and whose views (the author's, the site's), by language",
+         needs=_needs(lexicon.words("disclaimer_cues"))),
     # ── newsletters, cookies ───────────────────────────────────────────────────────────────────
     Rule("newsletter.signup", "newsletter",
          r"\b(?:sign\s+up\s+(?:for|to)\s+(?:our|the|my)\b|subscribe\s+to\s+(?:our|the)\s+(?:\w+\s+)?(?:newsletter|channel|podcast)|newsletters?\b.*\b(?:inbox|sign\s+up|subscribe)|delivered\s+(?:straight\s+)?to\s+your\s+inbox|enter\s+your\s+e-?mail|get\s+(?:our|the)\s+(?:\w+\s+)?newsletter|by\s+(?:signing\s+up|subscribing),?\s+you\s+agree|thank\s+you\s+for\s+subscribing)",
