@@ -25,6 +25,12 @@ The passes, in order:
 Recall comes first: no rule of the context passes removes a sentence-shaped line inside the
 story's stretch for its look alone.
 
+Each line's state is one `_Mark`: its `label` from its content (upstream's `pre`, the title, the
+rule table, caption pairs) and, apart, its `place` from the position passes (`context.*`, an
+exact repeat). Later passes read both; the caller says which lines' places count (`position`):
+every line's for text, none in the region an HTML page's markup chose, so HTML is told what to
+do rather than having the position labels undone afterwards.
+
 Every decision carries a rule id from `cleaner.rules` (the table or `CONTEXT_RULES`).
 """
 from __future__ import annotations
@@ -37,7 +43,7 @@ from dataclasses import dataclass
 from cleaner.records import Label
 from cleaner.rules import ANYWHERE, first_match, phrase_key
 from cleaner.shape import Shape, document_language_mask, shape
-from cleaner.text import SENTENCE_OR_CLAUSE_END, cjk_share
+from cleaner.text import SENTENCE_END, SENTENCE_OR_CLAUSE_END, cjk_share
 
 # Categories that, once seen after the last paragraph, mean the page footer has begun.
 FOOTER_CATEGORIES = frozenset({"navigation", "related", "ad", "comments", "newsletter", "social", "disclaimer",
@@ -106,9 +112,42 @@ def _common_prefix(a: str, b: str) -> int:
         i += 1
     return i
 
+#: Which lines the verdicts of the position passes (`context.*`, `duplicate.paragraph`) are given to.
+#: Text input: all (a line's place in the document is the best evidence there is). An HTML region
+#: the markup chose: none (a repeated short line there is structure, a recipe's "Eat every 2-3
+#: hours", and what lies outside the region is already gone). An HTML page with no region (no
+#: sentence-shaped paragraph at all, a two-line brief): only the lines that do not read as sentences.
+POSITION_ALL, POSITION_NONE, POSITION_NOT_SENTENCES = "all", "none", "not_sentences"
+POSITIONS = (POSITION_ALL, POSITION_NONE, POSITION_NOT_SENTENCES)
+
+
+@dataclass(slots=True)
+class _Mark:
+    """One line while it is classified: what its content says and what its place says, kept apart.
+
+    The passes read `verdict` (a line's place informs the passes after it: a footer begins at a
+    navigation line, the standfirst comes first after the header); the caller's `position` mode
+    decides whether `place` ends up in the result.
+    """
+
+    line: Line
+    norm: str
+    label: Label | None                # from its content: upstream (`pre`), the title, the rules, repeats
+    place: Label | None = None         # from its position: outside the story, page head or footer, a repeat
+    deferred: Label | None = None      # an OUTSIDE rule's label, given when the line lies outside the story
+    recurring: bool = False            # recurs across many documents of the site
+    shape: Shape | None = None
+    score: float = 0.0                 # how much it argues for being inside the story
+    inside: bool = False               # inside a stretch of story
+
+    @property
+    def verdict(self) -> Label | None:
+        return self.label or self.place
+
 
 def classify(lines: list[Line], *, title: str | None = None, title_is_first_line: bool = True,
-             pre: list[Label | None] | None = None, common: frozenset[str] = frozenset()) -> list[Label | None]:
+             pre: list[Label | None] | None = None, common: frozenset[str] = frozenset(),
+             position: str = POSITION_ALL) -> list[Label | None]:
     """Label each line; `None` means the line is body.
 
     `common` holds normalised lines that recur across many documents of the same site
@@ -119,104 +158,175 @@ def classify(lines: list[Line], *, title: str | None = None, title_is_first_line
     `title` is the record's own title when it has one; otherwise, with `title_is_first_line`, the
     first line is the title (the convention of scraped .txt files). `pre` carries labels already
     decided upstream (the HTML structure: a `<figcaption>` is a caption); they are kept as given.
+    `position` says which lines the position passes label (`POSITIONS`).
 
     >>> ls = segment("A title here\\n\\nA long enough first sentence of the story goes right here, as stories do.\\n\\nRelated Articles")
     >>> [(l.category, l.rule) if l else None for l in classify(ls)]
     [('title', 'meta.title'), None, ('related', 'related.label')]
     """
-    labels: list[Label | None] = list(pre) if pre is not None else [None] * len(lines)
-    if not lines:
-        return labels
-    start = 0
-    if title is None and title_is_first_line:
-        labels[0] = labels[0] or Label("title", "meta.title")
-        title = lines[0].text
-        start = 1
-    ntitle = norm(title) if title else ""
-
-    deferred: dict[int, Label] = {}
-    normed = [norm(l.text) for l in lines]
-    for i in range(start, len(lines)):
-        if labels[i] is not None:
-            continue
-        line = lines[i]
-        nline = normed[i]
-        if ntitle and nline == ntitle:
-            labels[i] = Label("title", "meta.title_repeat")
-            continue
-        lower = line.text.lower()
-        key = phrase_key(line.text) if len(line.text) < 80 else ""
-        rule = first_match(line.text, line.n_words, lower, key)
-        if rule is not None:
-            if rule.where == ANYWHERE:
-                labels[i] = Label(rule.category, rule.id)
-            else:
-                deferred.setdefault(i, Label(rule.category, rule.id))
-        if labels[i] is None and ntitle and len(ntitle.split()) >= 4 and nline.startswith(ntitle + " "):
-            labels[i] = Label("caption", "caption.title_prefixed")
-
-    _mark_repeats(lines, labels, start, normed)
-
-    # The story runs from its first to its last paragraph; a line an OUTSIDE rule matches (a
-    # "… contributed to this report." credit) does not stretch that span, it may only end it.
-    mask = document_language_mask([l.text for l in lines if l.n_words >= 8])
-    shapes = [shape(l.text, mask) for l in lines]
-    recurring = [bool(common) and normed[i] in common for i in range(len(lines))]
-    # When no stretch reads as story at all (a page of fragments), context decides nothing: the
-    # rules' labels stand and the rest stays (recall first; cleaning the result again is a no-op).
-    segs, scores, barrier = _core(lines, labels, shapes, start, deferred, recurring)
-    inside = [False] * len(lines)
-    for lo, hi in segs:
-        inside[lo:hi + 1] = [True] * (hi + 1 - lo)
-    # A stretch's edges reach over plain lines next to it (list items, short steps: what scores
-    # only a little below zero), up to the first menu-like or recognised line.
-    for lo, hi in segs:
-        j = hi + 1
-        while j < len(lines) and not inside[j] and labels[j] is None and scores[j] > EDGE_MIN:
-            inside[j] = True
-            j += 1
-        j = lo - 1
-        while j >= start and not inside[j] and labels[j] is None and scores[j] > EDGE_MIN:
-            inside[j] = True
-            j -= 1
-    # Between two stretches of story, a gap of plain lines (list items, short steps, not menus and
-    # not headed by a rule's "Related" or "Newsletter") is the story going on in another form.
-    for (_, a_hi), (b_lo, _) in zip(segs, segs[1:]):
-        gap = range(a_hi + 1, b_lo)
-        if any(labels[i] is not None and labels[i].category not in _INSIDE_CATEGORIES for i in gap):
-            continue
-        free = [scores[i] for i in gap if labels[i] is None]
-        if len(gap) <= 2 or (free and sum(free) / len(free) > GAP_MEAN_MIN):
-            inside[a_hi + 1:b_lo] = [True] * len(gap)
-    body = [i for i in range(start, len(lines))
-            if inside[i] and labels[i] is None and lines[i].paragraph_like and i not in deferred]
-    first, last = (body[0], body[-1]) if body else (len(lines), -1)
-    for i in range(start, len(lines)):
-        if labels[i] is None and i not in deferred and not inside[i] and segs:
-            labels[i] = (Label("comments", "context.comments") if i > barrier else
-                         Label("boilerplate", "context.crossdoc") if recurring[i] else
-                         Label("navigation", "context.before_core" if i < first else
-                               "context.after_core" if i > last else "context.between_cores"))
-    for i, lab in deferred.items():
-        if labels[i] is None and (i < first or i > last):
-            labels[i] = lab
-
-    _mark_subtitle(lines, labels, start, first)
-    first = next((i for i in body if labels[i] is None), len(lines))  # the standfirst is not the story
-    for i in range(start, min(first, len(lines))):
-        if labels[i] is None and lines[i].n_words <= 6 and not SENTENCE_OR_CLAUSE_END.search(lines[i].text):
-            labels[i] = Label("navigation", "context.head")
-    footer = False
-    for i in range(last + 1, len(lines)):
-        lab = labels[i]
-        if lab is not None:
-            footer = footer or lab.category in FOOTER_CATEGORIES
-        elif footer:
-            labels[i] = Label("navigation", "context.footer")
-    return labels
+    if position not in POSITIONS:
+        raise ValueError(f"position must be one of {POSITIONS}, got {position!r}")
+    c = _Classification(lines, pre, common)
+    if lines:
+        c.title_and_rules(title, title_is_first_line)
+        c.repeats()
+        c.story()
+        c.outside()
+        c.head_and_footer()
+    return c.labels(position)
 
 
-def _score(line: Line, label: Label | None, sh: Shape, deferred: bool, data_run: bool = False) -> float:
+class _Classification:
+    """The passes of `classify` over one document's lines, in the order the module docstring gives."""
+
+    def __init__(self, lines: list[Line], pre: list[Label | None] | None, common: frozenset[str]):
+        self.lines = lines
+        self.marks = [_Mark(l, norm(l.text), p) for l, p in zip(lines, pre if pre is not None else [None] * len(lines))]
+        for m in self.marks:
+            m.recurring = bool(common) and m.norm in common
+        self.start = 0                         # the first line after a title taken from the text
+        self.segs: list[tuple[int, int]] = []  # the stretches of story, first and last line
+        self.body: list[int] = []              # paragraph-like lines inside them
+        self.barrier = len(lines)              # where a comment section begins
+
+    def labels(self, position: str) -> list[Label | None]:
+        """The result: content labels always, position labels where `position` applies."""
+        if position == POSITION_ALL:
+            return [m.label or m.place for m in self.marks]
+        if position == POSITION_NONE:
+            return [m.label for m in self.marks]
+        return [m.label or (None if m.line.n_words >= 2 and SENTENCE_END.search(m.line.text) else m.place)
+                for m in self.marks]
+
+    def title_and_rules(self, title: str | None, title_is_first_line: bool) -> None:
+        """Passes 1 and 2: the title and its repeats, then the rule table (OUTSIDE rules deferred)."""
+        marks = self.marks
+        if title is None and title_is_first_line:
+            marks[0].label = marks[0].label or Label("title", "meta.title")
+            title = self.lines[0].text
+            self.start = 1
+        ntitle = norm(title) if title else ""
+        prefixed = ntitle + " " if ntitle and len(ntitle.split()) >= 4 else None
+        for m in marks[self.start:]:
+            if m.label is not None:
+                continue
+            if ntitle and m.norm == ntitle:
+                m.label = Label("title", "meta.title_repeat")
+                continue
+            text = m.line.text
+            key = phrase_key(text) if len(text) < 80 else ""
+            rule = first_match(text, m.line.n_words, text.lower(), key)
+            if rule is not None:
+                if rule.where == ANYWHERE:
+                    m.label = Label(rule.category, rule.id)
+                else:
+                    m.deferred = Label(rule.category, rule.id)
+            if m.label is None and prefixed and m.norm.startswith(prefixed):
+                m.label = Label("caption", "caption.title_prefixed")
+
+    def repeats(self) -> None:
+        """Pass 3: caption pairs (long then short, sharing their opening) and repeats of earlier lines.
+
+        Two nearby lines that share a long opening are a caption pair when one of them is already
+        known as a caption (it ends in a photo credit, say): then both go. When neither is, the
+        shorter is dropped only if the longer contains it whole, so no words are lost. A repeat of
+        an earlier line is a position verdict: in a page's chosen region it is structure.
+        """
+        marks = self.marks
+        for i in range(self.start, len(marks)):
+            for j in range(i + 1, min(i + 3, len(marks))):
+                a, b = marks[i].norm, marks[j].norm
+                if a[:50] != b[:50]:
+                    continue
+                k = _common_prefix(a, b)
+                if a == b or k < 50 or len(a[:k].split()) < 8:
+                    continue
+                pair = (marks[i].label, marks[j].label)
+                if any(p is not None and p.category == "caption" for p in pair):
+                    for x in (marks[i], marks[j]):
+                        x.label = x.label or Label("caption", "caption.repeated_pair")
+                elif pair == (None, None) and k == min(len(a), len(b)):
+                    marks[i if len(a) < len(b) else j].label = Label("duplicate_paragraph", "duplicate.prefix")
+        seen: set[str] = set()
+        for m in marks[self.start:]:
+            if m.verdict is None and m.norm in seen and m.line.n_words >= DUPLICATE_MIN_WORDS:
+                m.place = Label("duplicate_paragraph", "duplicate.paragraph")
+            seen.add(m.norm)
+
+    def story(self) -> None:
+        """Pass 4, first half: the stretches of story (`_core`), widened over the plain lines at their
+        edges and the gaps between them; the paragraph-like lines inside are the story's body."""
+        marks, start = self.marks, self.start
+        # The story runs from its first to its last paragraph; a line an OUTSIDE rule matches (a
+        # "… contributed to this report." credit) does not stretch that span, it may only end it.
+        mask = document_language_mask([l.text for l in self.lines if l.n_words >= 8])
+        for m in marks:
+            m.shape = shape(m.line.text, mask)
+        # When no stretch reads as story at all (a page of fragments), context decides nothing: the
+        # rules' labels stand and the rest stays (recall first; cleaning the result again is a no-op).
+        segs, self.barrier = _core(marks, start)
+        self.segs = segs
+        for lo, hi in segs:
+            for m in marks[lo:hi + 1]:
+                m.inside = True
+        # A stretch's edges reach over plain lines next to it (list items, short steps: what scores
+        # only a little below zero), up to the first menu-like or recognised line.
+        for lo, hi in segs:
+            for step in (range(hi + 1, len(marks)), range(lo - 1, start - 1, -1)):
+                for j in step:
+                    m = marks[j]
+                    if m.inside or m.verdict is not None or m.score <= EDGE_MIN:
+                        break
+                    m.inside = True
+        # Between two stretches of story, a gap of plain lines (list items, short steps, not menus and
+        # not headed by a rule's "Related" or "Newsletter") is the story going on in another form.
+        for (_, a_hi), (b_lo, _) in zip(segs, segs[1:]):
+            gap = marks[a_hi + 1:b_lo]
+            if any(m.verdict is not None and m.verdict.category not in _INSIDE_CATEGORIES for m in gap):
+                continue
+            free = [m.score for m in gap if m.verdict is None]
+            if len(gap) <= 2 or (free and sum(free) / len(free) > GAP_MEAN_MIN):
+                for m in gap:
+                    m.inside = True
+        self.body = [i for i in range(start, len(marks)) if marks[i].inside and marks[i].verdict is None
+                     and marks[i].line.paragraph_like and marks[i].deferred is None]
+
+    def outside(self) -> None:
+        """Pass 4, second half: every free line outside the stretches gets its place (before, after,
+        between them, in the comments, the site's recurring furniture); OUTSIDE rules fire there."""
+        body, marks = self.body, self.marks
+        first, last = (body[0], body[-1]) if body else (len(marks), -1)
+        for i in range(self.start, len(marks)) if self.segs else ():
+            m = marks[i]
+            if m.verdict is None and m.deferred is None and not m.inside:
+                m.place = (Label("comments", "context.comments") if i > self.barrier else
+                           Label("boilerplate", "context.crossdoc") if m.recurring else
+                           Label("navigation", "context.before_core" if i < first else
+                                 "context.after_core" if i > last else "context.between_cores"))
+        for i, m in enumerate(marks):
+            if m.deferred is not None and m.verdict is None and (i < first or i > last):
+                m.label = m.deferred
+
+    def head_and_footer(self) -> None:
+        """Pass 5 and the page's edges: the standfirst; short non-sentence lines before the first
+        paragraph are the page's head; after the last, once a footer has begun, everything is footer."""
+        marks, start = self.marks, self.start
+        last = self.body[-1] if self.body else -1
+        _mark_subtitle(marks, start, self.body[0] if self.body else len(marks))
+        first = next((i for i in self.body if marks[i].verdict is None), len(marks))  # the standfirst is not the story
+        for m in marks[start:first]:
+            if m.verdict is None and m.line.n_words <= 6 and not SENTENCE_OR_CLAUSE_END.search(m.line.text):
+                m.place = Label("navigation", "context.head")
+        footer = False
+        for m in marks[last + 1:]:
+            lab = m.verdict
+            if lab is not None:
+                footer = footer or lab.category in FOOTER_CATEGORIES
+            elif footer:
+                m.place = Label("navigation", "context.footer")
+
+
+def _score(m: _Mark, data_run: bool = False) -> float:
     """How much a line argues for being inside the story (positive) or outside it (negative).
 
     Prose counts for its words (a short sentence for half); a line a rule recognised costs a little
@@ -226,9 +336,10 @@ def _score(line: Line, label: Label | None, sh: Shape, deferred: bool, data_run:
     A line in a run of lines carrying figures (tour dates, results, prices: `data_run`) counts a
     little for the story: menus do not carry figures on every line.
     """
+    label, line, sh = m.verdict, m.line, m.shape
     if label is not None and label.category == "duplicate_paragraph":
         return DUPLICATE_SCORE  # a repeat says nothing about where the story is
-    if label is not None or deferred:
+    if label is not None or m.deferred is not None:
         return -1.0 if label is not None and label.category in _INSIDE_CATEGORIES else -6.0
     n = line.n_words
     if sh.prose:
@@ -252,18 +363,19 @@ CORE_SHARE = 0.3
 CORE_MIN = 12.0
 
 
-def _comments_start(lines: list[Line], labels: list[Label | None], scores: list[float], start: int) -> int:
+def _comments_start(marks: list[_Mark], start: int) -> int:
     """Where a comment section begins: a comments heading (a count, "Leave a Reply") after at least
     `COMMENTS_AFTER` words of story prose. The story never runs past it."""
     mass = 0.0
-    for i in range(start, len(lines)):
-        lab = labels[i]
+    for i in range(start, len(marks)):
+        m = marks[i]
+        lab = m.verdict
         if (lab is not None and lab.rule in _COMMENT_HEADS and mass >= COMMENTS_AFTER
-                and norm(lines[i].text).strip(" :.") not in _BARE_COMMENT_LINKS):
+                and m.norm.strip(" :.") not in _BARE_COMMENT_LINKS):
             return i
-        if lab is None and scores[i] > 0:
-            mass += scores[i]
-    return len(lines)
+        if lab is None and m.score > 0:
+            mass += m.score
+    return len(marks)
 
 
 _COMMENT_HEADS = frozenset({"comments.count", "comments.label", "comments.author_dated"})
@@ -288,62 +400,17 @@ TEASER_MAX_WORDS = 25
 ISOLATED_WEIGHT = 0.25
 
 
-def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], start: int,
-          deferred: dict[int, Label], recurring: list[bool] | None = None) -> tuple[list[tuple[int, int]], list[float], int]:
+def _core(marks: list[_Mark], start: int) -> tuple[list[tuple[int, int]], int]:
     """The stretches of story text: runs of lines whose running score stays positive (Kadane's
     scan, as in Finn et al.'s Body Text Extraction), kept when they weigh enough next to the
-    densest one; with the line scores and where a comment section begins."""
-    data = [labels[i] is None and shapes[i].data and not shapes[i].prose and 2 <= lines[i].n_words <= DATA_MAX_WORDS
-            for i in range(len(lines))]
-    in_run = [False] * len(lines)
-    i = start
-    while i < len(lines):
-        j = i
-        while j < len(lines) and data[j]:
-            j += 1
-        if j - i >= DATA_RUN_MIN:
-            in_run[i:j] = [True] * (j - i)
-        i = j + 1
-    scores = [_score(lines[i], labels[i], shapes[i], i in deferred, in_run[i]) for i in range(len(lines))]
-    if recurring:
-        for i in range(len(lines)):
-            if recurring[i] and labels[i] is None:
-                scores[i] = RECURRING_SCORE  # the site's furniture, seen on many of its pages
-    # A teaser: one sentence between a headline and a time or a count ("32M ago"), again and again.
-    # Story paragraphs come in runs; a prose line between two non-prose lines is "isolated". It
-    # counts less when its neighbours are clearly furniture, or when isolated lines follow each
-    # other at a short step (headline, summary, headline, summary…: a list of links to stories).
-    iso = [0 < i < len(lines) - 1 and scores[i] > 0 and not in_run[i] and scores[i - 1] <= 0 and scores[i + 1] <= 0
-           for i in range(len(lines))]
-    chains: list[list[int]] = [[]]
-    for i in [k for k in range(start, len(lines)) if iso[k]] + [len(lines) + TEASER_STEP]:
-        if chains[-1] and i - chains[-1][-1] > TEASER_STEP:
-            if len(chains[-1]) < TEASER_CHAIN:
-                chains[-1] = []
-            else:
-                chains.append([])
-        chains[-1].append(i)
-    chained = [k for c in chains[:-1] for k in c]
-    # Teaser summaries are short (a sentence or two); a story told under subheads has paragraphs.
-    short = [k for c in chains[:-1] if statistics.median(lines[k].n_words for k in c) <= TEASER_MAX_WORDS for k in c]
-    teasers = list(chained)
-    teasers += [i for i in range(start + 1, len(lines) - 1)
-                if iso[i] and (labels[i + 1] is not None or (scores[i - 1] <= -3 and scores[i + 1] <= -3))]
-    # …unless they are most of the page's prose: then they are the article (a listicle, a story
-    # of one paragraph between a header and a share bar).
-    prose = sum(sc for sc in scores if sc > 0)
-    zero = sum(scores[k] for k in short) <= TEASER_SHARE * prose
-    for k in set(teasers):
-        scores[k] *= ISOLATED_WEIGHT
-    if zero:
-        for k in short:
-            scores[k] = 0.0
+    densest one; and where a comment section begins. Sets every line's `score` on the way."""
+    _set_scores(marks, start)
     # A comment section, once the story has begun, ends it: what follows are readers' words.
-    barrier = _comments_start(lines, labels, scores, start)
+    barrier = _comments_start(marks, start)
     segs: list[tuple[float, int, int]] = []
     run, run_lo, peak, peak_hi = 0.0, start, 0.0, -1
     for i in range(start, barrier):
-        sc = scores[i]
+        sc = marks[i].score
         if run <= 0:
             if peak > 0:
                 segs.append((peak, run_lo, peak_hi))
@@ -355,9 +422,95 @@ def _core(lines: list[Line], labels: list[Label | None], shapes: list[Shape], st
     if peak > 0:
         segs.append((peak, run_lo, peak_hi))
     if not segs:
-        return [], scores, barrier
+        return [], barrier
     best = max(p for p, _, _ in segs)
-    return [(lo, hi) for p, lo, hi in segs if p == best or p >= max(CORE_MIN, CORE_SHARE * best)], scores, barrier
+    return [(lo, hi) for p, lo, hi in segs if p == best or p >= max(CORE_MIN, CORE_SHARE * best)], barrier
+
+
+def _set_scores(marks: list[_Mark], start: int) -> None:
+    """Every line's score (`_score`), the site's recurring lines scored as furniture, teasers discounted."""
+    data = [m.verdict is None and m.shape.data and not m.shape.prose and 2 <= m.line.n_words <= DATA_MAX_WORDS
+            for m in marks]
+    in_run = [False] * len(marks)
+    i = start
+    while i < len(marks):
+        j = i
+        while j < len(marks) and data[j]:
+            j += 1
+        if j - i >= DATA_RUN_MIN:
+            in_run[i:j] = [True] * (j - i)
+        i = j + 1
+    for m, run in zip(marks, in_run):
+        m.score = _score(m, run)
+        if m.recurring and m.verdict is None:
+            m.score = RECURRING_SCORE  # the site's furniture, seen on many of its pages
+    _discount_teasers(marks, start, in_run)
+
+
+def _discount_teasers(marks: list[_Mark], start: int, in_run: list[bool]) -> None:
+    """A teaser: one sentence between a headline and a time or a count ("32M ago"), again and again.
+
+    Story paragraphs come in runs; a prose line between two non-prose lines is "isolated". It
+    counts less when its neighbours are clearly furniture, or when isolated lines follow each
+    other at a short step (headline, summary, headline, summary…: a list of links to stories).
+    Neighbours are found past the story's own furniture (`_neighbours`).
+    """
+    scores = [m.score for m in marks]
+    n = len(marks)
+    prev, nxt = _neighbours(marks)
+    iso = [prev[i] >= 0 and nxt[i] < n and scores[i] > 0 and not in_run[i] and scores[prev[i]] <= 0 and scores[nxt[i]] <= 0
+           for i in range(n)]
+    chains: list[list[int]] = [[]]
+    for i in [k for k in range(start, n) if iso[k]] + [n + TEASER_STEP]:
+        if chains[-1] and i - chains[-1][-1] > TEASER_STEP:
+            if len(chains[-1]) < TEASER_CHAIN:
+                chains[-1] = []
+            else:
+                chains.append([])
+        chains[-1].append(i)
+    chained = [k for c in chains[:-1] for k in c]
+    # Teaser summaries are short (a sentence or two); a story told under subheads has paragraphs.
+    short = [k for c in chains[:-1] if statistics.median(marks[k].line.n_words for k in c) <= TEASER_MAX_WORDS for k in c]
+    teasers = list(chained)
+    teasers += [i for i in range(start + 1, n - 1)
+                if iso[i] and (marks[nxt[i]].verdict is not None or (scores[prev[i]] <= -3 and scores[nxt[i]] <= -3))]
+    # …unless they are most of the page's prose: then they are the article (a listicle, a story
+    # of one paragraph between a header and a share bar).
+    prose = sum(sc for sc in scores if sc > 0)
+    zero = sum(scores[k] for k in short) <= TEASER_SHARE * prose
+    for k in set(teasers):
+        marks[k].score *= ISOLATED_WEIGHT
+    if zero:
+        for k in short:
+            marks[k].score = 0.0
+
+
+def _neighbours(marks: list[_Mark]) -> tuple[list[int], list[int]]:
+    """Each line's previous and next neighbour, passing over lines labelled as the story's own
+    furniture (a caption, the title repeated: `_INSIDE_CATEGORIES`); -1 and len(marks) at the ends.
+
+    Those lines are gone from the cleaned text, so a sentence next to one must look as isolated
+    now as it will when the cleaned text is cleaned again (cleaning twice changes nothing). A
+    menu or share-bar line stays a neighbour: it is the evidence that a line sits among furniture.
+
+    >>> ls = segment("T\\n\\nA caption here.\\n\\nBody")
+    >>> _neighbours([_Mark(l, l.text, Label("caption", "x") if i == 1 else None) for i, l in enumerate(ls)])
+    ([-1, 0, 0], [2, 2, 3])
+    """
+    n = len(marks)
+    gone = [m.verdict is not None and m.verdict.category in _INSIDE_CATEGORIES for m in marks]
+    prev, nxt = [-1] * n, [n] * n
+    last = -1
+    for i in range(n):
+        prev[i] = last
+        if not gone[i]:
+            last = i
+    last = n
+    for i in range(n - 1, -1, -1):
+        nxt[i] = last
+        if not gone[i]:
+            last = i
+    return prev, nxt
 
 
 #: What a repeated line weighs in the search for the story.
@@ -367,51 +520,24 @@ DUPLICATE_SCORE = 0.0
 DUPLICATE_MIN_WORDS = 12
 
 
-def _mark_repeats(lines: list[Line], labels: list[Label | None], start: int, normed: list[str]) -> None:
-    """Caption pairs (long then short, sharing their opening) and repeats of earlier lines.
-
-    Two nearby lines that share a long opening are a caption pair when one of them is already
-    known as a caption (it ends in a photo credit, say): then both go. When neither is, the shorter
-    is dropped only if the longer contains it whole, so no words are lost.
-    """
-    for i in range(start, len(lines)):
-        for j in range(i + 1, min(i + 3, len(lines))):
-            a, b = normed[i], normed[j]
-            if a[:50] != b[:50]:
-                continue
-            k = _common_prefix(a, b)
-            if a == b or k < 50 or len(a[:k].split()) < 8:
-                continue
-            pair = (labels[i], labels[j])
-            if any(p is not None and p.category == "caption" for p in pair):
-                for x in (i, j):
-                    labels[x] = labels[x] or Label("caption", "caption.repeated_pair")
-            elif pair == (None, None) and k == min(len(a), len(b)):
-                labels[i if len(a) < len(b) else j] = Label("duplicate_paragraph", "duplicate.prefix")
-    seen: set[str] = set()
-    for i in range(start, len(lines)):
-        if labels[i] is None and normed[i] in seen and lines[i].n_words >= DUPLICATE_MIN_WORDS:
-            labels[i] = Label("duplicate_paragraph", "duplicate.paragraph")
-        seen.add(normed[i])
-
-
-def _mark_subtitle(lines: list[Line], labels: list[Label | None], start: int, first_body: int) -> None:
+def _mark_subtitle(marks: list[_Mark], start: int, first_body: int) -> None:
     """The standfirst: the first line after the title, when the page itself sets it apart."""
-    cand = next((i for i in range(start, len(lines)) if labels[i] is None), None)
-    if cand is None or cand > first_body or lines[cand].n_words > 60 or _DATELINE.match(lines[cand].text):
+    cand = next((i for i in range(start, len(marks)) if marks[i].verdict is None), None)
+    if cand is None or cand > first_body or marks[cand].line.n_words > 60 or _DATELINE.match(marks[cand].line.text):
         return
-    if any(labels[i] is not None and labels[i].category not in ("title", "caption", "credit") for i in range(start, cand)):
+    if any(m.verdict is not None and m.verdict.category not in ("title", "caption", "credit") for m in marks[start:cand]):
         return
-    nxt = next((i for i in range(cand + 1, len(lines)) if labels[i] is None or labels[i].category == "byline"), None)
+    nxt = next((i for i in range(cand + 1, len(marks))
+                if marks[i].verdict is None or marks[i].verdict.category == "byline"), None)
     if nxt is None:
         return
-    if labels[nxt] is not None and labels[nxt].rule == "byline.by":
-        labels[cand] = Label("subtitle", "meta.subtitle")
+    after, line = marks[nxt], marks[cand].line
+    if after.verdict is not None and after.verdict.rule == "byline.by":
+        marks[cand].label = Label("subtitle", "meta.subtitle")
         return
-    if labels[nxt] is None and _DATELINE.match(lines[nxt].text):
-        labels[cand] = Label("subtitle", "meta.subtitle")
+    if after.verdict is None and _DATELINE.match(after.line.text):
+        marks[cand].label = Label("subtitle", "meta.subtitle")
         return
-    gaps = [lines[i].gap_before for i in range(nxt + 1, len(lines)) if labels[i] is None]
-    if len(gaps) >= 2 and lines[nxt].gap_before > statistics.median(gaps) and lines[nxt].index == lines[cand + 1].index:
-        labels[cand] = Label("subtitle", "meta.subtitle")
-
+    gaps = [m.line.gap_before for m in marks[nxt + 1:] if m.verdict is None]
+    if len(gaps) >= 2 and after.line.gap_before > statistics.median(gaps) and after.line.index == marks[cand + 1].line.index:
+        marks[cand].label = Label("subtitle", "meta.subtitle")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 
-from cleaner.classify import Line, classify, norm, segment
+from cleaner.classify import POSITION_NONE, POSITION_NOT_SENTENCES, Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Label, Removal
 from cleaner.repair import RepairBudget, repair
-from cleaner.text import SENTENCE_END
 
 _BYLINE_LEAD = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\|)\s*", re.IGNORECASE)
@@ -48,15 +47,21 @@ def clean_text(article: Article, text: str, lines: list[Line] | None = None,
 
 
 def assemble(article: Article, lines: list[Line], labels: list[Label | None]) -> Article:
-    """Fill the article's fields from its labelled lines; every non-body line becomes a `Removal`."""
+    """Fill the article's fields from its labelled lines; every non-body line becomes a `Removal`.
+
+    The kept lines' indices stay with the article (`text_lines`); with the removals they give
+    back every labelled line (`Article.lines`), so what `explain` and the build report show is
+    these decisions, not a second cleaning of the input.
+    """
     body: list[str] = []
     removals: list[Removal] = []
     subtitles: list[str] = []
+    article.text_lines = [line.index for line, label in zip(lines, labels) if label is None]
     for line, label in zip(lines, labels):
         if label is None:
             body.append(line.text)
             continue
-        removals.append(Removal(label.category, label.rule, line.text, line.index))
+        removals.append(Removal(label, line.text, line.index))
         cat = label.category
         if cat == "title" and label.rule == "meta.title" and not article.title:
             article.title = line.text
@@ -115,18 +120,15 @@ def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | 
         text = repair(block.text, budget).replace("\n", " ").strip()
         if text:
             lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
-            pre.append(Label(block.category, block.rule) if block.category else None)
+            pre.append(block.label)
             set_apart.append(block.standfirst)
     _mark_description(lines, pre, doc.description, article.title, set_apart)
     # A page's title comes from its metadata or its <h1>; a page with neither has no title line,
-    # and its first block is the story's, not a title to take out.
-    labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre)
-    # The markup chose the region, so position guesses are the text path's business. A page with no
-    # region (no sentence-shaped paragraph at all: a two-line brief) keeps the lines that read as
-    # sentences, whatever their position.
-    labels = [None if lab is not None and p is None and _position_guess(lab.rule)
-              and (not doc.whole_page or (line.n_words >= 2 and SENTENCE_END.search(line.text))) else lab
-              for lab, p, line in zip(labels, pre, lines)]
+    # and its first block is the story's, not a title to take out. The markup chose the region, so
+    # a line's position says nothing more; a page with no region (no sentence-shaped paragraph at
+    # all: a two-line brief) keeps the lines that read as sentences, whatever their position.
+    labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre,
+                      position=POSITION_NOT_SENTENCES if doc.whole_page else POSITION_NONE)
     if not article.authors:  # the story's own byline blocks first, then those around it (a header's)
         bylines = [l.text for l, lab in zip(lines, labels) if lab is not None and lab.rule == "html.byline"]
         article.authors = clean_authors(_byline_names(bylines + [t for t in doc.bylines if t not in bylines]),
@@ -169,16 +171,6 @@ def _byline_names(texts: list[str], tries: int = 4) -> list[str]:
 _POSTED_BY = re.compile(r"^\s*(?:posted|written|published|words|reported)\s+by\s+", re.I)
 _BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "przez", "written by", "posted by",
                        "published by", "words by", "reported by", "author", "authors"))
-
-
-#: Labels the line classifier gives text input from a line's position alone (outside the run of
-#: paragraphs, a repeat of an earlier line). In a page the markup has already chosen the story's
-#: region, and a repeated short line there is structure (a recipe's "Eat every 2-3 hours"), so
-#: these guesses are not applied to HTML blocks; rules that recognise a line's content still are.
-
-
-def _position_guess(rule: str) -> bool:
-    return rule.startswith("context.") or rule == "duplicate.paragraph"
 
 
 def _mark_description(lines: list[Line], pre: list[Label | None], description: str | None,

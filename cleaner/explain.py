@@ -1,10 +1,10 @@
 """Explain one input: every line as it came in, each removed one marked with its category and rule.
 
 `explain_file` reads a file with the ordinary reader, cleans and validates each record as `cleaner
-run` would, and lines the cleaned article back up with its input: a text record's repaired lines
-(the lines the classifier saw), an HTML record's main-content blocks. Each line is kept (body) or
-carries the `Removal` that took it out. The metadata the cleaner found and the contract's verdict
-come with it. `render_plain` marks removed lines `- [category rule]` so the output greps and diffs;
+run` would, and shows the lines the classifier saw (a text record's repaired lines, an HTML
+record's main-content blocks) as the cleaned article carries them (`Article.lines`): each one kept
+(body) or with the `Label` that took it out, the same decisions the removals table records. The
+metadata the cleaner found and the contract's verdict come with it. `render_plain` marks removed lines `- [category rule]` so the output greps and diffs;
 `render_rich` colours them for a terminal.
 """
 from __future__ import annotations
@@ -15,21 +15,12 @@ from pathlib import Path
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import describe_language
-from cleaner.records import Article, Quarantined, Removal, Source
+from cleaner.records import Article, LabelledLine, Quarantined, Source
 
 # Colours for categories in a terminal; a category not listed gets one picked by its name.
 _PALETTE = ("magenta", "yellow", "cyan", "red", "blue", "green", "bright_magenta", "bright_yellow",
             "bright_cyan", "bright_red", "bright_blue", "bright_green")
 META_FIELDS = ("title", "subtitle", "authors", "published", "url", "site_name", "language")
-
-
-@dataclass(slots=True)
-class MarkedLine:
-    """One line of the input: kept in the body (`removal` is None) or removed by a rule."""
-
-    line: int                     # 0-based index in the repaired text, or the block number for HTML
-    text: str
-    removal: Removal | None = None
 
 
 @dataclass
@@ -38,7 +29,7 @@ class Explained:
 
     source: Source
     article: Article | None = None
-    lines: list[MarkedLine] = field(default_factory=list)
+    lines: list[LabelledLine] = field(default_factory=list)
     quarantined: Quarantined | None = None    # why the record would not be published, if so
 
     @property
@@ -47,66 +38,6 @@ class Explained:
             return "meets the contract: would be published"
         q = self.quarantined
         return f"quarantined at {q.stage}: " + "; ".join(f"{c}: {r}" for c, r in zip(q.checks, q.reasons))
-
-
-def candidate_lines(article: Article) -> list[tuple[int, str]]:
-    """The (index, text) lines the classifier saw for `article`: repaired text lines, or HTML blocks.
-
-    >>> from cleaner.records import Source
-    >>> candidate_lines(Article(id="x", source=Source("x.txt", "0" * 64), raw="Title\\n\\nBody line."))
-    [(0, 'Title'), (2, 'Body line.')]
-    """
-    from cleaner.classify import segment
-    from cleaner.repair import repair
-
-    if article.content_type != "html":
-        return [(ln.index, ln.text) for ln in segment(repair(article.raw))]
-    from cleaner.html.extract import extract_html
-
-    out = []
-    for i, block in enumerate(extract_html(article.raw, article.url).blocks):
-        text = repair(block.text).replace("\n", " ").strip()
-        if text:
-            out.append((i, text))
-    return out
-
-
-def mark_lines(article: Article, candidates: list[tuple[int, str]] | None = None) -> list[MarkedLine]:
-    """Line a cleaned article back up with its input: kept paragraphs and removals in input order.
-
-    When the candidate lines agree with the article (the kept ones are exactly its paragraphs),
-    each is marked from the removal at its index. Otherwise (the input is not at hand, or cleaning
-    changed since) the kept paragraphs fill the line numbers the removals left free, in order,
-    which is exact whenever the lines had no gaps between them.
-
-    >>> from cleaner.records import Source
-    >>> a = Article(id="x", source=Source("x.txt", "0" * 64), text="Body one.\\n\\nBody two.",
-    ...             removals=[Removal("title", "meta.title", "T", 0), Removal("caption", "caption.pair", "C", 2)])
-    >>> [(m.line, m.text, m.removal and m.removal.rule) for m in mark_lines(a, [])]
-    [(0, 'T', 'meta.title'), (1, 'Body one.', None), (2, 'C', 'caption.pair'), (3, 'Body two.', None)]
-    """
-    removed = {r.line: r for r in article.removals}
-    paragraphs = [p for p in article.text.split("\n\n") if p] if article.text else []
-    if candidates:
-        kept = [t for i, t in candidates if i not in removed]
-        if kept == paragraphs and removed.keys() <= {i for i, _ in candidates}:
-            return [MarkedLine(i, removed[i].text if i in removed else t, removed.get(i)) for i, t in candidates]
-    out: list[MarkedLine] = []
-    body = iter(paragraphs)
-    line = 0
-    for r in sorted(article.removals, key=lambda r: r.line):
-        while line < r.line:
-            p = next(body, None)
-            if p is None:
-                break
-            out.append(MarkedLine(line, p))
-            line += 1
-        out.append(MarkedLine(r.line, r.text, r))
-        line = r.line + 1
-    for p in body:
-        out.append(MarkedLine(line, p))
-        line += 1
-    return out
 
 
 def explain_file(path: str | Path, record: int | None = None,
@@ -131,7 +62,7 @@ def explain_file(path: str | Path, record: int | None = None,
         if isinstance(rec, Quarantined):
             out.append(Explained(rec.source, quarantined=rec))
             continue
-        ex = Explained(rec.source, rec, mark_lines(rec, candidate_lines(rec)))
+        ex = Explained(rec.source, rec, rec.lines)
         out.append(ex)
         articles.append((ex, rec))
     if articles:
@@ -178,11 +109,11 @@ def render_plain(items: list[Explained]) -> str:
             out.append(f"{'raw:':<11}{ex.quarantined.raw[:200]!r}")
         out.append("")
         for m in ex.lines:
-            if m.removal is None:
-                out.append(f"  L{m.line + 1:<5} {m.text}")
+            if m.label is None:
+                out.append(f"  L{m.index + 1:<5} {m.text}")
             else:
-                out.append(f"- L{m.line + 1:<5} [{m.removal.category} {m.removal.rule}] {m.text}")
-        kept = sum(1 for m in ex.lines if m.removal is None)
+                out.append(f"- L{m.index + 1:<5} [{m.label.category} {m.label.rule}] {m.text}")
+        kept = sum(1 for m in ex.lines if m.label is None)
         if ex.lines:
             out += ["", f"{kept} lines kept, {len(ex.lines) - kept} removed"]
         out.append("")
@@ -215,12 +146,12 @@ def render_rich(items: list[Explained], console) -> None:
         console.print(grid)
         console.print()
         for m in ex.lines:
-            num = (f"L{m.line + 1:<5} ", "dim")
-            if m.removal is None:
+            num = (f"L{m.index + 1:<5} ", "dim")
+            if m.label is None:
                 console.print(Text.assemble("  ", num, m.text))
             else:
-                colour = category_colour(m.removal.category)
+                colour = category_colour(m.label.category)
                 console.print(Text.assemble(("- ", colour), num,
-                                            (f"[{m.removal.category} {m.removal.rule}] ", f"bold {colour}"),
+                                            (f"[{m.label.category} {m.label.rule}] ", f"bold {colour}"),
                                             (m.text, f"strike {colour}")))
         console.print()

@@ -1,6 +1,8 @@
 """The records that flow through every stage, each defined here and nowhere else.
 
-`Source`, `Label`, `Removal`, `Article`, `Quarantined`, `Duplicate` and the `Ledger` of outcomes.
+`Source`, `Label`, `LabelledLine`, `Removal`, `Article`, `Quarantined`, `Duplicate` and the `Ledger`
+of outcomes. `Label` is the one "(category, rule)" pair: the HTML markers, segments and blocks, the
+classified lines and the removals all hold one.
 
 One record flows (datatrove's `Document`): a reader makes an `Article` holding the raw input, the
 stages fill in the clean fields, and a record that cannot go on becomes a `Quarantined` that keeps
@@ -9,6 +11,7 @@ its raw content and the reasons. Nothing is dropped without one of the two.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,17 +47,41 @@ class Label:
 
 
 @dataclass(slots=True, frozen=True)
+class LabelledLine:
+    """One line the classifier saw and its verdict: `label` is None for a body line.
+
+    `index` is the line's place in the repaired input (0-based, blank lines counted) for text, the
+    block's number for HTML: the same number a `Removal` of the line carries.
+    """
+
+    index: int
+    text: str
+    label: Label | None = None
+
+
+@dataclass(slots=True, frozen=True)
 class Removal:
-    """One piece taken out of the body: what it was, which rule took it, and where it stood.
+    """One piece taken out of the body: what it was and which rule took it (`label`), and where it stood.
 
     `line` is the index of the line in the repaired input (0-based, blank lines counted), so the
     kept lines and the removals, sorted by `line`, give back every non-blank repaired line.
+
+    >>> r = Removal(Label("caption", "caption.photo_credit"), "A man waves. (AP Photo)", 4)
+    >>> r.category, r.rule
+    ('caption', 'caption.photo_credit')
     """
 
-    category: str
-    rule: str
+    label: Label
     text: str
     line: int
+
+    @property
+    def category(self) -> str:
+        return self.label.category
+
+    @property
+    def rule(self) -> str:
+        return self.label.rule
 
 
 @dataclass(slots=True)
@@ -79,10 +106,41 @@ class Article:
     credits: list[str] = field(default_factory=list)
     removals: list[Removal] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # The line index (as `Removal.line` counts) of each paragraph of `text`: with the removals,
+    # every line the classifier saw and its verdict (`lines`). None: not cleaned here.
+    text_lines: list[int] | None = None
+
+    @property
+    def lines(self) -> list[LabelledLine]:
+        """Every line the classifier saw, in input order, with its verdict: what `explain` and the
+        build report show, made from the same kept paragraphs and removals that are published."""
+        return labelled_lines(self.text, self.text_lines, self.removals)
 
     def to_dict(self) -> dict[str, Any]:
         """The article as plain values, the JSON record `cleaner clean` writes (`article_dict`)."""
         return article_dict(self)
+
+
+def labelled_lines(text: str, text_lines: list[int] | None, removals: list[Removal]) -> list[LabelledLine]:
+    """An article's lines in input order: the paragraphs of `text` at their `text_lines` indices,
+    the removals at theirs.
+
+    Without `text_lines` (an article that was not cleaned here) the kept paragraphs fill the line
+    numbers the removals left free, in order, which is exact only when the input had no blank
+    lines between its lines.
+
+    >>> rs = [Removal(Label("title", "meta.title"), "T", 0), Removal(Label("caption", "caption.pair"), "C", 4)]
+    >>> [(m.index, m.text, m.label and m.label.rule) for m in labelled_lines("One.\\n\\nTwo.", [2, 6], rs)]
+    [(0, 'T', 'meta.title'), (2, 'One.', None), (4, 'C', 'caption.pair'), (6, 'Two.', None)]
+    >>> [m.index for m in labelled_lines("One.\\n\\nTwo.", None, rs)]
+    [0, 1, 2, 4]
+    """
+    paragraphs = [p for p in text.split("\n\n") if p] if text else []
+    removed = [LabelledLine(r.line, r.text, r.label) for r in removals]
+    if text_lines is None or len(text_lines) != len(paragraphs):
+        taken = {r.line for r in removals}
+        text_lines = list(itertools.islice((i for i in itertools.count() if i not in taken), len(paragraphs)))
+    return sorted([LabelledLine(i, p) for i, p in zip(text_lines, paragraphs)] + removed, key=lambda m: m.index)
 
 
 #: The fields of an article's plain form (`article_dict`), in the order `cleaner clean` writes them.
@@ -94,7 +152,7 @@ ARTICLE_FIELDS = ("id", "source_path", "source_index", "title", "subtitle", "aut
 def removal_dict(r: Removal) -> dict[str, Any]:
     """A removal as plain values.
 
-    >>> removal_dict(Removal("caption", "caption.photo", "A ferry. (AP Photo)", 4))
+    >>> removal_dict(Removal(Label("caption", "caption.photo"), "A ferry. (AP Photo)", 4))
     {'category': 'caption', 'rule': 'caption.photo', 'text': 'A ferry. (AP Photo)', 'line': 4}
     """
     return {"category": r.category, "rule": r.rule, "text": r.text, "line": r.line}
@@ -108,7 +166,7 @@ def article_dict(a: Article) -> dict[str, Any]:
     `Article` is added here once. Lists are copies; `extra` is the article's own dict.
 
     >>> a = Article(id="x", source=Source("x.txt", "0" * 64), title="T", text="Body.",
-    ...             removals=[Removal("navigation", "nav.menu", "Home", 2)])
+    ...             removals=[Removal(Label("navigation", "nav.menu"), "Home", 2)])
     >>> d = article_dict(a)
     >>> list(d) == list(ARTICLE_FIELDS), d["source_path"], d["removals"][0]["rule"]
     (True, 'x.txt', 'nav.menu')

@@ -203,3 +203,34 @@ def test_a_page_with_no_story_shaped_stretch_keeps_its_lines_and_cleans_idempote
     assert once.text.split("\n\n") == lines
     again = clean_article(Article(id="t", source=Source("t.txt", "0" * 64), raw=once.text, title=once.title))
     assert again.text == once.text
+
+
+def test_position_mode_none_gives_no_position_labels_and_keeps_the_content_ones():
+    """HTML blocks come from a region the markup chose: the caller says position passes do not
+    apply, and classify leaves those lines unlabelled instead of the caller undoing them."""
+    text = _page("Site name", MENU, "Bridge to close for repairs", P1, "Advertisement", P2, P3, P4, MENU)
+    lines = segment(text)
+    every = classify(lines)
+    none = classify(lines, position="none")
+    positional = [i for i, lab in enumerate(every) if lab and lab.rule.startswith("context.")]
+    assert positional and all(none[i] is None for i in positional)
+    assert [lab for lab in none if lab is not None] == [lab for lab in every if lab and not lab.rule.startswith("context.")]
+    ad = next(i for i, line in enumerate(lines) if line.text == "Advertisement")
+    assert none[ad] is not None and none[ad].category == "ad"
+
+
+def test_position_mode_not_sentences_keeps_the_sentences_a_position_would_remove():
+    text = _page("Site name", MENU, P1, P2, MENU, "The bridge had been closed once before, in 1998.")
+    lines = segment(text)
+    every = classify(lines)
+    short = classify(lines, position="not_sentences")
+    assert every[-1] is not None and every[-1].rule.startswith("context.") and short[-1] is None
+    fragments = [i for i, lab in enumerate(every) if lab and lab.rule.startswith("context.") and i != len(lines) - 1]
+    assert fragments and all(short[i] == every[i] for i in fragments)  # menu items: not sentences
+
+
+def test_an_unknown_position_mode_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="position must be one of"):
+        classify(segment(P1), position="html")

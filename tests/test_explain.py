@@ -10,8 +10,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from cleaner.cli import app
-from cleaner.explain import Explained, explain_file, mark_lines, render_plain, render_rich
-from cleaner.records import Article, Removal, Source
+from cleaner.explain import Explained, explain_file, render_plain, render_rich
+from cleaner.records import Article, Label, Removal, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "cleaner" / "data" / "samples"
@@ -24,9 +24,9 @@ runner = CliRunner()
 def test_every_line_of_a_text_input_is_shown_kept_or_marked():
     [ex] = explain_file(SEED)
     article = ex.article
-    kept = [m.text for m in ex.lines if m.removal is None]
+    kept = [m.text for m in ex.lines if m.label is None]
     assert "\n\n".join(kept) == article.text
-    assert [m.removal for m in ex.lines if m.removal] == sorted(article.removals, key=lambda r: r.line)
+    assert [Removal(m.label, m.text, m.index) for m in ex.lines if m.label] == sorted(article.removals, key=lambda r: r.line)
     assert len(ex.lines) == len(kept) + len(article.removals)
 
 
@@ -81,10 +81,10 @@ def test_terminal_output_colours_removed_lines():
     assert "\x1b[9" not in body_line and ";9m" not in body_line
 
 
-def test_without_the_input_lines_kept_paragraphs_fill_the_free_line_numbers():
+def test_without_kept_line_indices_kept_paragraphs_fill_the_free_line_numbers():
     a = Article(id="x", source=Source("x.txt", "0" * 64), text="One.\n\nTwo.\n\nThree.",
-                removals=[Removal("title", "meta.title", "T", 0), Removal("ad", "ad.label", "Ad", 3)])
-    lines = mark_lines(a)
-    assert [(m.line, m.text) for m in lines] == [(0, "T"), (1, "One."), (2, "Two."), (3, "Ad"), (4, "Three.")]
+                removals=[Removal(Label("title", "meta.title"), "T", 0), Removal(Label("ad", "ad.label"), "Ad", 3)])
+    lines = a.lines  # no `text_lines`: the article was built by hand, not cleaned
+    assert [(m.index, m.text) for m in lines] == [(0, "T"), (1, "One."), (2, "Two."), (3, "Ad"), (4, "Three.")]
     text = render_plain([Explained(a.source, a, lines)])
     assert "- L4     [ad ad.label] Ad\n  L5     Three." in text and "3 lines kept, 2 removed" in text

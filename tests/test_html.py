@@ -305,3 +305,19 @@ def test_a_related_story_dropped_in_as_a_link_in_capitals_is_a_related_removal()
     assert "FERRY OPERATOR FINED" not in a.text
     assert "HARBOUR BOARD meets again" in a.text  # a link in capitals inside a sentence stays
     assert any("FERRY OPERATOR FINED" in t for t in removed(a, "related"))
+
+
+def test_the_page_is_parsed_once_and_htmldate_reads_that_tree(monkeypatch):
+    """A page whose metadata give no date goes to htmldate; it gets the tree the body is cut from,
+    not the page's text to parse again."""
+    import htmldate
+
+    import cleaner.html.extract as X
+
+    parsed, dated = [], []
+    real_parse, real_find = X.parse, htmldate.find_date
+    monkeypatch.setattr(X, "parse", lambda raw: parsed.append(real_parse(raw)) or parsed[-1])
+    monkeypatch.setattr(htmldate, "find_date", lambda tree, **kw: dated.append(tree) or real_find(tree, **kw))
+    a = clean(article_html(f"<p>{P1}</p><p class='date'>Published 14 March 2024</p><p>{P2}</p>"))
+    assert len(parsed) == 1 and len(dated) == 1 and dated[0] is parsed[0]
+    assert a.published == "2024-03-14" and a.text.startswith(P1)

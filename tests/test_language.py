@@ -16,7 +16,7 @@ from cleaner.cli import app
 from cleaner.clean import clean_article
 from cleaner.explain import explain_file, render_plain
 from cleaner.language import detect, identify
-from cleaner.records import Article, Removal, Source
+from cleaner.records import Article, Label, Removal, Source
 from cleaner.validate import validate_articles
 from tests.conftest import ROOT
 
@@ -78,7 +78,7 @@ def test_text_too_short_to_tell_is_und():
 
 
 def test_a_body_cleaned_to_nothing_is_judged_with_its_removed_lines():
-    removed = [Removal("navigation", "context.before_core", part, i) for i, part in enumerate(ES.split(", "))]
+    removed = [Removal(Label("navigation", "context.before_core"), part, i) for i, part in enumerate(ES.split(", "))]
     a = identify(Article(id="a", source=SOURCE, title="", text="", removals=removed))
     assert a.language == "es"
     assert identify(Article(id="b", source=SOURCE, title="", text="")).language == "und"

@@ -18,7 +18,7 @@ import yaml  # noqa: E402
 from cleaner.config import CleanerConfig  # noqa: E402
 from cleaner.publish.manifest import verify  # noqa: E402
 from cleaner.publish.version import VersionExistsError, VersionWriter, latest_version, next_version  # noqa: E402
-from cleaner.records import Article, Duplicate, Ledger, Quarantined, Removal, Source  # noqa: E402
+from cleaner.records import Article, Duplicate, Label, Ledger, Quarantined, Removal, Source  # noqa: E402
 
 SHA = "ab" * 32
 CONFIG = CleanerConfig(shard_rows=2, row_group_rows=1)
@@ -34,8 +34,8 @@ def make_articles(n: int = 3) -> list[Article]:
             text=f"Paragraph one of story {i}.\n\nParagraph two, with ünïcode — “quotes”.",
             captions=["A man wades through water."] if i == 0 else [],
             credits=["(AP Photo/Efrem Lukatsky)"] if i == 0 else [],
-            removals=[Removal("ad", "ad.advertisement", "ADVERTISEMENT", 3),
-                      Removal("newsletter", "newsletter.signup", "Sign up for our newsletter", 7)][: i + 1],
+            removals=[Removal(Label("ad", "ad.advertisement"), "ADVERTISEMENT", 3),
+                      Removal(Label("newsletter", "newsletter.signup"), "Sign up for our newsletter", 7)][: i + 1],
             extra={"zeta": 1, "alpha": ["x", i]},
         )
         for i in range(n)

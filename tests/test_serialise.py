@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from cleaner.publish.tables import ARTICLES, article_row
-from cleaner.records import ARTICLE_FIELDS, Article, Removal, Source, article_dict
+from cleaner.records import ARTICLE_FIELDS, Article, Label, Removal, Source, article_dict
 from cleaner.validate import articles_frame
 
 ARTICLE = Article(
@@ -14,9 +14,9 @@ ARTICLE = Article(
     content_type="html", title="Ferry back in service", subtitle="After two weeks", authors=["Jane Doe", "Jo Roe"],
     published="2024-03-05", url="https://example.org/ferry", site_name="Harbour News", language="en",
     language_score=0.97, declared_language="en", text="The ferry is back.\n\nIt runs hourly.", captions=["The ferry. (Photo: J. Doe)"], credits=["AP"],
-    removals=[Removal("navigation", "nav.menu", "Home | News", 0),
-              Removal("caption", "caption.photo", "The ferry. (Photo: J. Doe)", 3)],
-    extra={"tags": ["port", "ferry"], "encoding": "cp1252", "b": 1})
+    removals=[Removal(Label("navigation", "nav.menu"), "Home | News", 0),
+              Removal(Label("caption", "caption.photo"), "The ferry. (Photo: J. Doe)", 3)],
+    extra={"tags": ["port", "ferry"], "encoding": "cp1252", "b": 1}, text_lines=[1, 2])
 
 #: `json.dumps(cli.article_record(ARTICLE), ensure_ascii=False)` before the serialisers became one
 #: (`cleaner clean` now writes `json.dumps(article.to_dict(), ensure_ascii=False)`), with the two
@@ -42,7 +42,7 @@ def test_published_row_is_the_pinned_one_and_fills_every_column():
         "authors": ["Jane Doe", "Jo Roe"], "published": "2024-03-05", "url": "https://example.org/ferry",
         "site_name": "Harbour News", "language": "en", "language_score": 0.97, "declared_language": "en",
         "text": "The ferry is back.\n\nIt runs hourly.",
-        "captions": ["The ferry. (Photo: J. Doe)"], "credits": ["AP"], "n_removals": 2,
+        "captions": ["The ferry. (Photo: J. Doe)"], "credits": ["AP"], "n_removals": 2, "text_lines": [1, 2],
         "source_path": "feeds/harbour.jsonl", "source_sha256": "ab" * 32, "source_index": 7,
         "source_format": "jsonl", "extra": '{"b": 1, "encoding": "cp1252", "tags": ["port", "ferry"]}'}
     assert set(row) == set(ARTICLES.names)

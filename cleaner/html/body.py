@@ -30,6 +30,7 @@ from functools import lru_cache
 from lxml import etree
 
 from cleaner.html import markup as R
+from cleaner.records import Label
 from cleaner.text import CJK, ENDS_IN_PUNCTUATION
 
 #: Elements whose start and end cut the text into blocks.
@@ -85,8 +86,7 @@ class Segment:
     marks: tuple                   # elements carrying a marker, outermost first
     weight: int = 0                # length with CJK characters counted three times
     prose: bool = False            # sentence-shaped and link-poor
-    category: str | None = None
-    rule: str | None = None
+    label: Label | None = None     # what the markup says it is, when it says it is boilerplate
 
 
 def weighted_length(text: str) -> int:
@@ -124,7 +124,7 @@ def class_tokens(value: str) -> frozenset:
 def class_marker(value: str) -> R.Marker | None:
     """The boilerplate group a class/id value names, most specific group first.
 
-    >>> class_marker("entry-share-buttons").rule, class_marker("commentary") is None
+    >>> class_marker("entry-share-buttons").label.rule, class_marker("commentary") is None
     ('html.share_bar', True)
     >>> class_marker("social-media-embed") is None
     True
@@ -292,7 +292,7 @@ def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
         p = prose.get(el, 0)
         if p > m.max_prose or el in headline_holders:
             continue
-        if m.category != "comments" and total and p > 0.5 * total:
+        if m.label.category != "comments" and total and p > 0.5 * total:
             continue
         valid[el] = m
     return valid
@@ -367,7 +367,7 @@ def _branch_points(segs: list[Segment], top, depth: int = 200) -> dict:
     text: dict = {}
     links: dict = {}
     for s in segs:
-        if s.category is not None:
+        if s.label is not None:
             continue
         el, child, n = s.owner, None, 0
         while el is not None and el not in chain and n < depth:
@@ -386,7 +386,7 @@ def candidate_scores(segs: list[Segment]) -> dict:
     share of its text that is links."""
     scores: dict = {}
     for s in segs:
-        if s.category is not None or not s.prose:
+        if s.label is not None or not s.prose:
             continue
         owner = s.owner
         if owner.tag in PARA_TAGS or not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in owner):
@@ -410,7 +410,7 @@ def candidate_scores(segs: list[Segment]) -> dict:
     text_len: dict = {}
     link_len: dict = {}
     for s in segs:
-        if s.category is not None:
+        if s.label is not None:
             continue
         el = s.owner
         while el is not None:
@@ -473,7 +473,7 @@ def _sibling_paragraphs(segs: list[Segment], parent) -> set:
     out = set()
     for s in segs:
         owner = s.owner
-        if s.category is None and s.prose and owner.getparent() is parent and s.links <= 0.25 * len(s.text) \
+        if s.label is None and s.prose and owner.getparent() is parent and s.links <= 0.25 * len(s.text) \
                 and (owner.tag == "p" or (owner.tag == "div" and not _has_block_child(owner))):
             out.add(owner)
     return out

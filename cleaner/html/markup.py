@@ -5,7 +5,7 @@ lowercase word tokens (``"social-shareBar"`` -> ``social``, ``share``, ``bar``) 
 adjacent token pairs (``share-bar``) are looked up here, so ``comment`` never matches ``commentary``
 and ``ad`` never matches ``header``.
 
-Each group is a `Marker`: the category the cleaner records, the rule id, the tokens, and
+Each group is a `Marker`: the `Label` the cleaner records (category and rule id), the tokens, and
 `max_prose`, the most story-like text (weighted characters in sentence-shaped, link-poor blocks)
 the marked element may hold before the mark is ignored. That is the guard that makes a rule which
 could eat a paragraph of the story harder to fire than one that eats a share bar: a wrapper named
@@ -17,11 +17,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cleaner import lexicon
+from cleaner.records import Label
 
 
 class Marker(NamedTuple):
-    category: str
-    rule: str
+    label: Label
     tokens: tuple[str, ...]
     max_prose: int  # weighted chars of prose-like text the marked subtree may hold
 
@@ -29,7 +29,7 @@ class Marker(NamedTuple):
 def _group(category: str, rule: str, tokens: tuple[str, ...], max_prose: int) -> Marker:
     if not tokens:  # an empty group would mark nothing and hide a typo in the table
         raise ValueError(f"empty token group for {rule}")
-    return Marker(category, rule, tokens, max_prose)
+    return Marker(Label(category, rule), tokens, max_prose)
 
 
 #: Most specific first: the first group with a token on an element wins (``author-bio`` before ``author``).

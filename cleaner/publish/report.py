@@ -10,8 +10,9 @@ lengths, quarantine reasons with examples, duplicates, and a few example article
 removed line marked by its category and rule.
 
 It is made only from the version's own tables and ledger (read back from the temporary folder
-before the manifest is written, so `cleaner verify` covers it), plus, for the example articles,
-their input record read again so that removed lines appear where they stood. The same inputs give
+before the manifest is written, so `cleaner verify` covers it); an example article's removed lines
+appear where they stood because the articles table keeps the line index of every kept paragraph
+(`text_lines`) next to the removals' own. The input is never read again. The same inputs give
 the same bytes: there is no clock, no path of the output folder and no random order in it.
 """
 from __future__ import annotations
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
 REPORT = "report.html"
 N_EXAMPLES = 3
 EXAMPLE_MAX_LINES = 80
-# An example's input is read again only from a file this small; from a bigger one (a shard of a huge
-# feed) its kept lines fill the line numbers its removals left free, which is exact for HTML blocks.
-EXAMPLE_MAX_INPUT_BYTES = 64 << 20
 TOP_RULES = 25
 TABLE_ROWS = 20
 LENGTH_BINS = (0, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000)   # words; the last bin is open-ended
@@ -143,8 +141,7 @@ def _scan_articles(folder: Path, n_examples: int) -> tuple[np.ndarray, list[dict
     heap: list[tuple[int, int, int]] = []           # (n_removals, -row, slot) min-heap of the best rows
     keep: dict[int, dict] = {}
     row = 0
-    cols = ["id", "title", "text", "n_removals", "url", "source_path", "source_sha256", "source_index",
-            "source_format"]
+    cols = ["id", "title", "text", "text_lines", "n_removals", "url", "source_path", "source_index"]
     for batch in _batches(folder, "data", cols):
         words = pc.list_value_length(pc.utf8_split_whitespace(batch.column("text"))).fill_null(0)
         lengths.append(words.to_numpy(zero_copy_only=False).astype(np.int64))
@@ -158,7 +155,7 @@ def _scan_articles(folder: Path, n_examples: int) -> tuple[np.ndarray, list[dict
                 else:
                     dropped = heapq.heapreplace(heap, entry)
                     keep.pop(dropped[2], None)
-                keep[row + i] = {c: batch.column(c)[i].as_py() for c in cols}
+                keep[row + i] = {c: batch.column(c)[i].as_py() for c in cols if c in batch.schema.names}
         row += batch.num_rows
     examples = [keep[r] for _, _, r in sorted(heap, key=lambda e: (-e[0], -e[1]))]
     return (np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)), examples
@@ -204,36 +201,12 @@ def _scan_duplicates(folder: Path) -> tuple[Counter, list[dict]]:
 
 
 def _example_lines(row: dict, removals: list[dict]):
-    """The example's lines, removed ones marked; its input is read again to put them where they stood."""
-    from cleaner.explain import mark_lines
-    from cleaner.records import Article, Removal, Source
+    """The example's lines in input order, removed ones labelled: the decisions its cleaning made,
+    as the articles table (`text_lines`) and the removals table hold them."""
+    from cleaner.records import Label, Removal, labelled_lines
 
-    source = Source(row["source_path"], row["source_sha256"], row["source_index"], row["source_format"])
-    article = Article(id=row["id"], source=source, text=row["text"] or "",
-                      removals=[Removal(r["category"], r["rule"], r["text"], r["line"]) for r in removals])
-    return mark_lines(article, _input_lines(source, row["id"]))
-
-
-def _input_lines(source, article_id: str) -> list[tuple[int, str]] | None:
-    """The candidate lines of the input record, or None when it cannot be read back as it was."""
-    from cleaner.read import read_file
-    from cleaner.records import Article
-
-    path = Path(source.path)
-    try:
-        if not path.is_file() or path.stat().st_size > EXAMPLE_MAX_INPUT_BYTES:
-            return None
-        for rec in read_file(path):
-            if rec.source.index == source.index:
-                if isinstance(rec, Article) and rec.id == article_id and rec.source.sha256 == source.sha256:
-                    from cleaner.explain import candidate_lines
-                    return candidate_lines(rec)
-                return None
-            if rec.source.index > source.index:
-                return None
-    except (OSError, ValueError, RecursionError, UnicodeError):
-        return None
-    return None
+    return labelled_lines(row["text"] or "", row.get("text_lines"),
+                          [Removal(Label(r["category"], r["rule"]), r["text"], r["line"]) for r in removals])
 
 
 # -- the page ---------------------------------------------------------------------------------------------
@@ -367,11 +340,11 @@ def _example_html(row: dict, removals: list[dict]) -> str:
            + (f" · {esc(row['url'])}" if row.get("url") else "") + f" · {len(removals)} removals</p>",
            '<ol class="lines">']
     for m in lines[:EXAMPLE_MAX_LINES]:
-        if m.removal is None:
+        if m.label is None:
             out.append(f'<li class="kept">{esc(m.text)}</li>')
         else:
-            out.append(f'<li class="removed" data-category="{esc(m.removal.category)}"><span class="tag">'
-                       f'{esc(m.removal.category)} · {esc(m.removal.rule)}</span><del>{esc(m.text)}</del></li>')
+            out.append(f'<li class="removed" data-category="{esc(m.label.category)}"><span class="tag">'
+                       f'{esc(m.label.category)} · {esc(m.label.rule)}</span><del>{esc(m.text)}</del></li>')
     out.append("</ol>")
     if len(lines) > EXAMPLE_MAX_LINES:
         out.append(f'<p class="muted">… {len(lines) - EXAMPLE_MAX_LINES} more lines.</p>')

@@ -21,8 +21,9 @@ ARTICLES = pa.schema([
     ("id", _STR), ("title", _STR), ("subtitle", _STR), ("authors", _STRS), ("published", _STR),
     ("url", _STR), ("site_name", _STR), ("language", _STR), ("language_score", pa.float64()),
     ("declared_language", _STR), ("text", _STR), ("captions", _STRS),
-    ("credits", _STRS), ("n_removals", pa.int64()), ("source_path", _STR), ("source_sha256", _STR),
-    ("source_index", pa.int64()), ("source_format", _STR), ("extra", _STR),
+    ("credits", _STRS), ("n_removals", pa.int64()), ("text_lines", pa.list_(pa.int64())),
+    ("source_path", _STR), ("source_sha256", _STR), ("source_index", pa.int64()), ("source_format", _STR),
+    ("extra", _STR),
 ])
 REMOVALS = pa.schema([
     ("article_id", _STR), ("category", _STR), ("rule", _STR), ("text", _STR), ("line", pa.int64()),
@@ -60,11 +61,16 @@ def extra_json(extra: dict[str, Any]) -> str:
 
 def article_row(a: Article) -> dict[str, Any]:
     """One row of the articles table (config "default"): `records.article_dict` with the removals
-    counted (they have a table of their own), the full provenance, and `extra` as JSON."""
+    counted (they have a table of their own), the full provenance, and `extra` as JSON.
+
+    `text_lines` is the line index (as in the removals table) of each paragraph of `text`, so the
+    kept and removed lines of an article can be shown in the order they came in without reading
+    the input again; null for an article that was not cleaned here.
+    """
     row = article_dict(a)
     del row["removals"]
     row.update(n_removals=len(a.removals), source_sha256=a.source.sha256, source_format=a.source.format,
-               extra=extra_json(a.extra))
+               extra=extra_json(a.extra), text_lines=list(a.text_lines) if a.text_lines is not None else None)
     return row
 
 
