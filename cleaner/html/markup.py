@@ -187,13 +187,13 @@ def html_rules() -> dict[str, tuple[str, str]]:
     """
     out: dict[str, tuple[str, str]] = {}
     for m in CLASS_MARKERS:
-        out.setdefault(m.rule, (m.category, f'<div class="{m.tokens[0]}">'))
+        out.setdefault(m.label.rule, (m.label.category, f'<div class="{m.tokens[0]}">'))
     for tag, m in TAG_MARKERS.items():
-        out.setdefault(m.rule, (m.category, f"<{tag}>"))
+        out.setdefault(m.label.rule, (m.label.category, f"<{tag}>"))
     for role, m in ROLE_MARKERS.items():
-        out.setdefault(m.rule, (m.category, f'<div role="{role}">'))
+        out.setdefault(m.label.rule, (m.label.category, f'<div role="{role}">'))
     for prop, m in ITEMPROP_MARKERS.items():
-        out.setdefault(m.rule, (m.category, f'<span itemprop="{prop}">'))
+        out.setdefault(m.label.rule, (m.label.category, f'<span itemprop="{prop}">'))
     for phrase, (category, rule) in BOILERPLATE_LINES.items():  # the other groups are line rules too
         if rule == lexicon.HTML_BLOCK_RULE:
             out.setdefault(rule, (category, f"<div>{phrase}</div>"))
