@@ -49,7 +49,7 @@ def test_every_html_marker_rule_has_one_category():
     seen: dict[str, set[str]] = {}
     markers = [*M.CLASS_MARKERS, *M.TAG_MARKERS.values(), *M.ROLE_MARKERS.values(), *M.ITEMPROP_MARKERS.values()]
     for m in markers:
-        seen.setdefault(m.rule, set()).add(m.category)
+        seen.setdefault(m.label.rule, set()).add(m.label.category)
     for category, rule in BOILERPLATE_LINES.values():
         seen.setdefault(rule, set()).add(category)
     assert {r: c for r, c in seen.items() if len(c) > 1} == {}
