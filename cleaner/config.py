@@ -12,6 +12,10 @@ class CleanerConfig:
 
     # cleaning
     min_body_words: int = 20            # a published article has at least this many words of body
+    # cross-document frequency (cleaner.crossdoc): a line on at least crossdoc_min_docs pages of a
+    # site, and on at least crossdoc_min_share of them, is the site's furniture outside the story
+    crossdoc_min_docs: int = 3          # 0 turns the counting off; a site with fewer pages is not counted
+    crossdoc_min_share: float = 0.3
     # reading limits: a record past these is quarantined, not loaded
     max_file_bytes: int = 256 * 2**20   # one input file (after decompression)
     max_record_bytes: int = 16 * 2**20  # one record's raw content (one .txt/.html file, one JSON record)
