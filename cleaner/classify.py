@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 
 from cleaner.records import Label
@@ -146,14 +147,15 @@ class _Mark:
 
 
 def classify(lines: list[Line], *, title: str | None = None, title_is_first_line: bool = True,
-             pre: list[Label | None] | None = None, common: frozenset[str] = frozenset(),
+             pre: list[Label | None] | None = None, common: Container[str] = frozenset(),
              position: str = POSITION_ALL) -> list[Label | None]:
     """Label each line; `None` means the line is body.
 
     `common` holds normalised lines that recur across many documents of the same site
     (`cleaner.crossdoc.LineCounts.common`): they weigh against the story like recognised
     boilerplate, and outside the story they are labelled `context.crossdoc`. Inside the story's
-    stretch a recurring line that reads as prose stays (recall first).
+    stretch a recurring line that reads as prose stays (recall first), and a run of recurring
+    paragraphs (wire copy, `_repeated_story`) keeps its weight, so it is found as story.
 
     `title` is the record's own title when it has one; otherwise, with `title_is_first_line`, the
     first line is the title (the convention of scraped .txt files). `pre` carries labels already
@@ -193,10 +195,13 @@ class _Classification:
         """The result: content labels always, position labels where `position` applies."""
         if position == POSITION_ALL:
             return [m.label or m.place for m in self.marks]
+        # A line outside the story that many of the site's pages repeat is its furniture whatever
+        # the region: that is what the page's own markup could not tell.
+        site = [m.place if m.place is not None and m.place.rule == "context.crossdoc" else None for m in self.marks]
         if position == POSITION_NONE:
-            return [m.label for m in self.marks]
-        return [m.label or (None if m.line.n_words >= 2 and SENTENCE_END.search(m.line.text) else m.place)
-                for m in self.marks]
+            return [m.label or s for m, s in zip(self.marks, site)]
+        return [m.label or s or (None if m.line.n_words >= 2 and SENTENCE_END.search(m.line.text) else m.place)
+                for m, s in zip(self.marks, site)]
 
     def title_and_rules(self, title: str | None, title_is_first_line: bool) -> None:
         """Passes 1 and 2: the title and its repeats, then the rule table (OUTSIDE rules deferred)."""
@@ -440,9 +445,10 @@ def _set_scores(marks: list[_Mark], start: int) -> None:
         if j - i >= DATA_RUN_MIN:
             in_run[i:j] = [True] * (j - i)
         i = j + 1
-    for m, run in zip(marks, in_run):
+    wire = _repeated_story([m.line for m in marks], [m.shape for m in marks], [m.recurring for m in marks])
+    for m, run, story in zip(marks, in_run, wire):
         m.score = _score(m, run)
-        if m.recurring and m.verdict is None:
+        if m.recurring and m.verdict is None and not story:
             m.score = RECURRING_SCORE  # the site's furniture, seen on many of its pages
     _discount_teasers(marks, start, in_run)
 
@@ -511,6 +517,29 @@ def _neighbours(marks: list[_Mark]) -> tuple[list[int], list[int]]:
         if not gone[i]:
             last = i
     return prev, nxt
+
+
+#: Consecutive recurring paragraphs, at least this many and this many words in all, are a story
+#: the site carries again (wire copy); a newsletter box or an "about us" blurb is shorter.
+WIRE_RUN = 2
+WIRE_MIN_WORDS = 60
+
+
+def _repeated_story(lines: list[Line], shapes: list[Shape], recurring: list[bool]) -> list[bool]:
+    """Recurring lines that are a story told again: a run of `WIRE_RUN` or more paragraphs of prose
+    that all recur, `WIRE_MIN_WORDS` or more words (syndicated wire copy on many of a site's
+    pages). They keep their prose score, so the story is found where it is and stays whole."""
+    para = [recurring[i] and shapes[i].prose and lines[i].paragraph_like for i in range(len(lines))]
+    out = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and para[j]:
+            j += 1
+        if j - i >= WIRE_RUN and sum(lines[k].n_words for k in range(i, j)) >= WIRE_MIN_WORDS:
+            out[i:j] = [True] * (j - i)
+        i = j + 1
+    return out
 
 
 #: What a repeated line weighs in the search for the story.

@@ -6,6 +6,7 @@ takes out, so the kept lines and the removals together give back the whole repai
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from cleaner.classify import POSITION_NONE, POSITION_NOT_SENTENCES, Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
@@ -38,11 +39,13 @@ def parse_byline(line: str) -> tuple[list[str], list[str]]:
 
 
 def clean_text(article: Article, text: str, lines: list[Line] | None = None,
-               pre: list[Label | None] | None = None) -> Article:
-    """Classify the lines of repaired `text` and assemble the article from them."""
+               pre: list[Label | None] | None = None, common: Container[str] = frozenset()) -> Article:
+    """Classify the lines of repaired `text` and assemble the article from them.
+
+    `common`: the normalised lines that recur across the site's pages (`cleaner.crossdoc`)."""
     lines = segment(text) if lines is None else lines
     given_title = article.title.strip() if article.title and article.title.strip() else None
-    labels = classify(lines, title=given_title, title_is_first_line=given_title is None, pre=pre)
+    labels = classify(lines, title=given_title, title_is_first_line=given_title is None, pre=pre, common=common)
     return assemble(article, lines, labels)
 
 
@@ -82,8 +85,9 @@ def assemble(article: Article, lines: list[Line], labels: list[Label | None]) ->
     return article
 
 
-def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> Article:
-    """Clean one article in place and return it.
+def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG,
+                  common: Container[str] = frozenset()) -> Article:
+    """Clean one article in place and return it; `common` as for `clean_text`.
 
     >>> from cleaner.records import Source
     >>> a = Article(id="x", source=Source("x.txt", "0" * 64), raw="A Title\\n\\nBy Jane Doe\\n\\n"
@@ -98,13 +102,14 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> A
     if article.subtitle:
         article.subtitle = repair(article.subtitle, budget).strip() or None
     if article.content_type == "html":
-        article = _clean_html(article, config, budget)
+        article = _clean_html(article, config, budget, common)
     else:
-        article = clean_text(article, repair(article.raw, budget))
+        article = clean_text(article, repair(article.raw, budget), common=common)
     return identify(article)
 
 
-def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | None = None) -> Article:
+def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | None = None,
+                common: Container[str] = frozenset()) -> Article:
     """Extract the main content's blocks, then run the same line classifier over them."""
     from cleaner.html.extract import clean_authors, extract_html
 
@@ -127,7 +132,7 @@ def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | 
     # and its first block is the story's, not a title to take out. The markup chose the region, so
     # a line's position says nothing more; a page with no region (no sentence-shaped paragraph at
     # all: a two-line brief) keeps the lines that read as sentences, whatever their position.
-    labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre,
+    labels = classify(lines, title=article.title, title_is_first_line=False, pre=pre, common=common,
                       position=POSITION_NOT_SENTENCES if doc.whole_page else POSITION_NONE)
     if not article.authors:  # the story's own byline blocks first, then those around it (a header's)
         bylines = [l.text for l, lab in zip(lines, labels) if lab is not None and lab.rule == "html.byline"]

@@ -39,20 +39,19 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from cleaner.classify import norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.read import read_file
 from cleaner.records import Article
-from cleaner.repair import repair
+from cleaner.repair import RepairBudget, repair
 
 #: A line seen in at least this many documents of a site… (`CleanerConfig.crossdoc_min_docs`)
 MIN_DOCS = DEFAULT_CONFIG.crossdoc_min_docs
 #: …and in at least this share of them is the site's furniture (`CleanerConfig.crossdoc_min_share`).
 MIN_SHARE = DEFAULT_CONFIG.crossdoc_min_share
-#: What the cleaning pass turns into a quarantine record (`cleaner.stream.clean_records`).
-CLEAN_ERRORS = (ValueError, TypeError, KeyError, IndexError, RecursionError, UnicodeError, AttributeError)
 #: How far into a page its canonical URL is looked for (it sits in the <head>).
 HEAD_CHARS = 64 << 10
 #: Formats whose file holds one record: fewer such files than `min_docs` cannot make a site to count.
@@ -118,8 +117,12 @@ def page_lines(article: Article) -> list[str]:
     texts of its blocks (every block, not only the story's region: the parse, pruning and
     segmentation of `cleaner.html.extract_html`, without its metadata and region steps, which
     cost about half of the extraction and do not change a block's text)."""
+    budget = RepairBudget()  # spent as `clean_article` spends it (title, subtitle, then the body)
+    for field in (article.title, article.subtitle):
+        if field:
+            repair(field, budget)
     if article.content_type != "html":
-        return [line.text for line in segment(repair(article.raw))]
+        return [line.text for line in segment(repair(article.raw, budget))]
     from cleaner.html import body as B
     from cleaner.html.extract import parse
 
@@ -128,7 +131,7 @@ def page_lines(article: Article) -> list[str]:
         return []
     B.prune(root)
     segs, _ = B.segment(root)
-    return [repair(s.text) for s in segs]
+    return [repair(s.text, budget) for s in segs]
 
 
 def line_key(site: str, normed: str) -> int:
@@ -261,13 +264,19 @@ class LineCounts:
         return out
 
 
+def _read_shard(shard, config: CleanerConfig) -> Iterable:
+    """A shard's records as `cleaner.stream.read_shard` reads them (its input tree bounds links)."""
+    roots = getattr(shard, "roots", None) or None
+    for path in shard.paths:
+        yield from read_file(Path(path), config, roots)
+
+
 def census_shard(shard, config: CleanerConfig = DEFAULT_CONFIG) -> Counter[str]:
     """First pass over one input shard: how many records of each site it holds (reading only)."""
     sites: Counter[str] = Counter()
-    for path in shard.paths:
-        for rec in read_file(path, config):
-            if isinstance(rec, Article):
-                sites[site_of(rec)] += 1
+    for rec in _read_shard(shard, config):
+        if isinstance(rec, Article):
+            sites[site_of(rec)] += 1
     return sites
 
 
@@ -275,14 +284,13 @@ def count_shard(job: tuple, config: CleanerConfig = DEFAULT_CONFIG) -> LineCount
     """Second pass over one shard `(shard, sites)`: the line counts of its pages of `sites`."""
     shard, sites = job
     counts = LineCounts(config.crossdoc_min_docs, config.crossdoc_min_share)
-    for path in shard.paths:
-        for rec in read_file(path, config):
-            if isinstance(rec, Article) and (site := site_of(rec)) in sites:
-                try:
-                    lines = page_lines(rec)
-                except CLEAN_ERRORS:  # the cleaning pass quarantines the record with the reason
-                    lines = []
-                counts.add(site, lines)
+    for rec in _read_shard(shard, config):
+        if isinstance(rec, Article) and (site := site_of(rec)) in sites:
+            try:
+                lines = page_lines(rec)
+            except Exception:  # noqa: BLE001 - as in stream.clean_records: the cleaning pass quarantines it
+                lines = []
+            counts.add(site, lines)
     counts._compact()
     return counts
 

@@ -4,7 +4,10 @@ Each stage is a generator over records, so memory holds one validation batch and
 group, not the corpus. Every input record ends as exactly one of published, quarantined or
 duplicate, and the `Ledger` counts them.
 
-`build` runs in three steps over **input shards** (runs of consecutive input files, `plan_shards`):
+`build` runs in three steps over **input shards** (runs of consecutive input files, `plan_shards`),
+after counting, per site, the lines that recur across its pages (`cleaner.crossdoc.site_commons`:
+each shard counts, the driver adds the counts up, and each shard is staged with its sites' common
+lines):
 
 1. **stage** (in parallel, `stage_shard`): each worker reads, cleans and validates one shard and
    writes it to a work folder: articles, removals and quarantine as Parquet, plus a small dedup
@@ -44,6 +47,7 @@ import pyarrow.parquet as pq
 from cleaner import __version__
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner import dedup
+from cleaner.crossdoc import site_commons
 from cleaner.dedup import ENTRIES_FILE, entry_for
 from cleaner.executors import LocalExecutor, fit_executor
 from cleaner.publish.staging import StagedShard, publish_shard, staged_entries, staged_path, staged_summary
@@ -110,10 +114,11 @@ def dedup_entry(article: Article, config: CleanerConfig = DEFAULT_CONFIG) -> dic
 
 
 def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
-                on_record: Callable[[int], None] | None = None) -> dict:
+                on_record: Callable[[int], None] | None = None, common: dict | None = None) -> dict:
     """Read, clean and validate one shard into `work/shard-NNNNN/`; return its summary.
 
-    A shard already staged (its folder exists) is not redone: its summary is returned as it was.
+    `common`: the recurring lines of the shard's sites (`cleaner.crossdoc.site_commons`). A shard
+    already staged (its folder exists) is not redone: its summary is returned as it was.
     """
     work_dir = Path(work)
     done = staged_summary(work_dir, shard.index)
@@ -123,7 +128,7 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
     checks: Counter = Counter()
     n_in = n_articles = n_quarantined = 0
     with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
-        for item in validate_records(clean_records(read_shard(shard, config), config), config):
+        for item in validate_records(clean_records(read_shard(shard, config), config, common), config):
             n_in += 1
             inputs.setdefault(item.source.path, item.source.sha256)
             if isinstance(item, Article):
@@ -140,6 +145,13 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
                    "input_sha256": inputs}
         staged.commit(summary)
     return summary
+
+
+def stage_job(job: tuple[InputShard, dict], work: str, config: CleanerConfig,
+              on_record: Callable[[int], None] | None = None) -> dict:
+    """`stage_shard` of a `(shard, its sites' common lines)` job, as the executors send it."""
+    shard, common = job
+    return stage_shard(shard, work, config, on_record, common)
 
 
 # --- dedup: decide on the driver from the staged entries ---------------------------------------------
@@ -405,7 +417,10 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
             progress("record", n)
 
         with executor:
-            for i, summary in executor.map_unordered(stage_shard, todo, str(work), config, on_record=on_record):
+            # Every shard's sites' recurring lines, counted over all of them (a resumed run, too).
+            commons = site_commons(shards, config, executor) if todo else []
+            jobs = [(s, commons[s.index]) for s in todo]
+            for i, summary in executor.map_unordered(stage_job, jobs, str(work), config, on_record=on_record):
                 summaries[todo[i].index] = summary
                 progress("record", summary["inputs"] - live[0])  # a worker's records, all at once
                 live[0] = 0

@@ -11,23 +11,27 @@ from pathlib import Path
 
 from cleaner.clean import clean_article
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
+from cleaner.crossdoc import CommonLines, site_commons, site_of
 from cleaner.errors import RefusedRecord
-from cleaner.executors import fit_executor, input_work
+from cleaner.executors import InlineExecutor, fit_executor, input_work
 from cleaner.read import input_roots, iter_input_files, read_file
 from cleaner.records import Article, Quarantined
 
 VALIDATION_BATCH = 2_000
 
 
-def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG
-                  ) -> Iterator[Article | Quarantined]:
-    """Clean each article; one that makes the cleaner fail is quarantined with the error, not lost."""
+def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,
+                  common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined]:
+    """Clean each article; one that makes the cleaner fail is quarantined with the error, not lost.
+
+    `common` holds the recurring lines of the sites that have any (`cleaner.crossdoc.site_commons`).
+    """
     for rec in records:
         if isinstance(rec, Quarantined):
             yield rec
             continue
         try:
-            yield clean_article(rec, config)
+            yield clean_article(rec, config, common.get(site_of(rec), frozenset()) if common else frozenset())
         except RefusedRecord as exc:  # refused on purpose (html.extract.PageTooDeep): its own check
             yield Quarantined(source=rec.source, stage="clean", checks=[exc.check],
                               reasons=[str(exc)], raw=rec.raw, id=rec.id)
@@ -69,29 +73,34 @@ def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT
                     *, validate: bool = True) -> Iterator[Article | Quarantined]:
     """Every input record cleaned (and validated unless `validate=False`), in input order.
 
-    In this process when `executor` is None or has one worker (fully streaming); otherwise each
-    shard's records are made by a worker and handed back whole, in shard order.
+    First the sites' recurring lines are counted (`cleaner.crossdoc.site_commons`: nothing to
+    count for one page). Then, in this process when `executor` is None or has one worker
+    (streaming); otherwise each shard's records are made by a worker and handed back whole, in
+    shard order.
     """
     shards, _ = plan_shards(paths, follow_links=config.follow_links)
     executor = fit_executor(executor, _work(shards)) if executor is not None else None
     if executor is None or executor.inline or executor.workers == 1 or len(shards) <= 1:
-        for shard in shards:
-            yield from _shard_records(shard, config, validate)
+        commons = site_commons(shards, config, InlineExecutor())
+        for shard, common in zip(shards, commons):
+            yield from _shard_records(shard, config, validate, common)
         return
     ready: dict[int, list] = {}
     next_index = 0
     with executor:
-        for i, records in executor.map_unordered(shard_records, shards, config, validate, window=2 * executor.workers):
+        jobs = list(zip(shards, site_commons(shards, config, executor)))
+        for i, records in executor.map_unordered(shard_job_records, jobs, config, validate, window=2 * executor.workers):
             ready[i] = records
             while next_index in ready:
                 yield from ready.pop(next_index)
                 next_index += 1
 
 
-def _shard_records(shard: InputShard, config: CleanerConfig, validate: bool) -> Iterator[Article | Quarantined]:
+def _shard_records(shard: InputShard, config: CleanerConfig, validate: bool,
+                   common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined]:
     """A shard's records; validated in batches across its files, since a batch per file makes a
     folder of one-article files pay the contract's fixed cost once per article (8x slower)."""
-    records = clean_records(read_shard(shard, config), config)
+    records = clean_records(read_shard(shard, config), config, common)
     yield from (validate_records(records, config) if validate else records)
 
 
@@ -102,9 +111,17 @@ def read_shard(shard: InputShard, config: CleanerConfig) -> Iterator[Article | Q
         yield from read_file(Path(path), config, roots)
 
 
-def shard_records(shard: InputShard, config: CleanerConfig, validate: bool = True) -> list[Article | Quarantined]:
+def shard_records(shard: InputShard, config: CleanerConfig, validate: bool = True,
+                  common: dict[str, CommonLines] | None = None) -> list[Article | Quarantined]:
     """One shard's records, cleaned (and validated), as a list: the unit of work a worker sends back."""
-    return list(_shard_records(shard, config, validate))
+    return list(_shard_records(shard, config, validate, common))
+
+
+def shard_job_records(job: tuple[InputShard, dict[str, CommonLines]], config: CleanerConfig,
+                      validate: bool = True) -> list[Article | Quarantined]:
+    """`shard_records` of a `(shard, its sites' common lines)` job, as the executors send it."""
+    shard, common = job
+    return shard_records(shard, config, validate, common)
 
 
 SHARD_MIN_BYTES = 1 << 20     # an input shard holds at least this much input (unless the input is smaller)
