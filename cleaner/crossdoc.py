@@ -144,7 +144,16 @@ def line_key(site: str, normed: str) -> int:
 
 
 class CommonLines:
-    """The recurring lines of one site, as hashes; `normed line in common` asks for one of them."""
+    """The recurring lines of one site, as hashes; `normed line in common` asks for one of them.
+
+    A line without a letter or a digit (a ``___`` or ``* * *`` rule, a lone bullet) is never
+    common: such lines recur in every site's stories as much as around them, so they say nothing
+    about the site and are left to their place on the page, as without the count.
+
+    >>> common = CommonLines("a.example", [line_key("a.example", "home"), line_key("a.example", "* * *")])
+    >>> "home" in common, "* * *" in common, "away" in common
+    (True, False, False)
+    """
 
     __slots__ = ("site", "keys")
 
@@ -153,7 +162,8 @@ class CommonLines:
         self.keys = frozenset(keys)
 
     def __contains__(self, normed: object) -> bool:
-        return isinstance(normed, str) and line_key(self.site, normed) in self.keys
+        return (isinstance(normed, str) and line_key(self.site, normed) in self.keys
+                and any(c.isalnum() for c in normed))
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -227,6 +237,12 @@ class LineCounts:
         self._sites.frombytes(sites.astype(np.uint32).tobytes())
         self._counts.frombytes(counts.astype(np.uint32).tobytes())
         self._compact_size = len(self._keys)
+
+    @property
+    def distinct(self) -> int:
+        """How many distinct (site, line) keys are counted: what the memory follows."""
+        self._compact()
+        return len(self._keys)
 
     def need(self, site: str) -> int | None:
         """In how many pages a line of `site` must occur to be common; None when the site is too small."""
