@@ -15,7 +15,6 @@ import pytest
 
 import cleaner.stream
 from cleaner.classify import norm
-from cleaner.cli import article_record
 from cleaner.config import DEFAULT_CONFIG
 from cleaner.crossdoc import LineCounts, count_shard, census_shard, page_lines, site_commons, site_of
 from cleaner.executors import DaskExecutor, InlineExecutor, LocalExecutor
@@ -158,7 +157,7 @@ def test_the_output_is_the_same_whatever_the_workers_or_the_executor(tmp_path, m
                            ("dask", DaskExecutor(None, 2))):
         if name == "dask":
             pytest.importorskip("distributed")
-        runs[name] = [json.dumps(article_record(a), sort_keys=True) if isinstance(a, Article) else a.message
+        runs[name] = [json.dumps(a.to_dict(), sort_keys=True) if isinstance(a, Article) else a.message
                       for a in checked_records([folder], DEFAULT_CONFIG, executor, validate=False)]
     assert runs["inline"] == runs["one"] == runs["two"] == runs["dask"]
     assert sum('"context.crossdoc"' in r for r in runs["two"]) >= 3 * len(SITE["pages"])
