@@ -31,7 +31,8 @@ def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfi
             yield rec
             continue
         try:
-            yield clean_article(rec, config, common.get(site_of(rec), frozenset()) if common else frozenset())
+            site_common = common.get(site_of(rec)) if common else None
+            yield clean_article(rec, config) if site_common is None else clean_article(rec, config, site_common)
         except RefusedRecord as exc:  # refused on purpose (html.extract.PageTooDeep): its own check
             yield Quarantined(source=rec.source, stage="clean", checks=[exc.check],
                               reasons=[str(exc)], raw=rec.raw, id=rec.id)
