@@ -71,7 +71,8 @@ def metadata_found(shared: Path, bench: str) -> tuple[int, dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=next(
+        (p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared"))
     ap.add_argument("--systems", nargs="+", default=["project", "project-w1", *PEERS])
     ap.add_argument("--sets", nargs="+", default=list(SETS))
     args = ap.parse_args()
