@@ -321,3 +321,42 @@ def test_the_page_is_parsed_once_and_htmldate_reads_that_tree(monkeypatch):
     a = clean(article_html(f"<p>{P1}</p><p class='date'>Published 14 March 2024</p><p>{P2}</p>"))
     assert len(parsed) == 1 and len(dated) == 1 and dated[0] is parsed[0]
     assert a.published == "2024-03-14" and a.text.startswith(P1)
+
+
+LEDE = "The island's only ferry is running again after three weeks in dry dock, and the detour by road is over."
+
+
+def test_a_lede_between_the_headline_and_the_body_container_is_kept():
+    """auto-motor.at, focus.de: the lede sits in the story's header (``<h2 class="article-lead">``,
+    ``<div class="leadIn">``), beside the container that scores best, not in it."""
+    a = clean(page(
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><header><h1>Ferry back in service</h1><div class='leadIn'><p>{LEDE}</p></div>"
+        "<div class='byline'>By Jane Doe</div></header>"
+        f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article>"
+        "<aside><p>Our newsletter brings you the harbour news every morning, for free, to your inbox.</p></aside>"))
+    assert_story_kept(a, (LEDE,) + STORY)
+    assert a.text.startswith(LEDE)
+    assert "newsletter" not in a.text
+
+
+def test_a_byline_shaped_as_a_sentence_before_the_body_is_not_a_lede():
+    """gamesindustry.biz: ``<p class="meta">By Sherif Saed, Wednesday, 20 November 2019 08:05 GMT</p>``
+    between the headline and the body reads as prose; page furniture tokens keep it out."""
+    meta = "By Jane Doe, harbour correspondent, Wednesday, 20 November 2019 08:05 GMT"
+    a = clean(page(f"<article><header><h1>Ferry back in service</h1><p class='meta'>{meta}</p></header>"
+                   f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article>"))
+    assert_story_kept(a)
+    assert meta not in a.text
+
+
+def test_a_dek_set_as_a_heading_that_repeats_the_description_is_the_subtitle():
+    """foxbusiness, the Sun: ``<h2>`` under the headline says what ``og:description`` says: a dek,
+    set apart by its type, goes to the subtitle rather than the body."""
+    head = ("<title>Ferry back in service | Harbour News</title>"
+            f"<meta property='og:description' content=\"{LEDE}\">")
+    a = clean(page(f"<article><h1>Ferry back in service</h1><h2>{LEDE}</h2>"
+                   f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article>", head))
+    assert_story_kept(a)
+    assert LEDE not in a.text
+    assert a.subtitle == LEDE

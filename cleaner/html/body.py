@@ -14,7 +14,8 @@ overflow the stack):
    to it or are paragraphs themselves, so an article split by an ad slot is taken whole. Table
    rows are one block each (their cells joined), list items count half (a gallery's legends and
    a teaser list are sentences too).
-3. `label` keeps every segment of that region in order and says which ones the markup itself calls
+3. `label` keeps every segment of that region in order, with the lede a page sets between the
+   headline and that region (`lede_segments`), and says which ones the markup itself calls
    boilerplate (a ``<figcaption>``, a share bar, a link list, the headline repeated).
 
 Recall comes first: a marker is ignored when the marked element holds more story-shaped text than
@@ -499,11 +500,14 @@ def shouted_link(s: Segment) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def in_region(segs: list[Segment], region: list) -> list[Segment]:
-    """The segments under the region's elements, in document order."""
+def in_region(segs: list[Segment], region: list, extra: set[int] = frozenset()) -> list[Segment]:
+    """The segments under the region's elements and those at the `extra` indexes, in document order."""
     inside = set(region)
     out = []
-    for s in segs:
+    for i, s in enumerate(segs):
+        if i in extra:
+            out.append(s)
+            continue
         el = s.owner
         while el is not None:
             if el in inside:
@@ -511,3 +515,61 @@ def in_region(segs: list[Segment], region: list) -> list[Segment]:
                 break
             el = el.getparent()
     return out
+
+
+#: How far above the region's first element the headline's and the region's common ancestor may
+#: be for what sits between them to be the story's lede: farther up, the two are different parts
+#: of the page (a site header's <h1> and the story).
+LEDE_SCOPE_LEVELS = 6
+
+
+def lede_segments(segs: list[Segment], region: list, title_el) -> set[int]:
+    """Indexes of the prose blocks between the headline and the region: the lede or standfirst a
+    page sets in the story's header (``<h2 class="article-lead">``, ``<div class="leadIn">``)
+    rather than in the body container that scored best.
+
+    Only sentence-shaped, link-poor, unmarked blocks under the nearest element holding both the
+    headline and the region: what sits between a headline and its body is a lede, a byline, a
+    date, a share bar or a picture, and only the first reads as prose (the others are markers or
+    short lines). A page whose headline is far from its body (a site header's <h1>) has none.
+    """
+    if title_el is None or not region:
+        return set()
+    chain = [region[0], *_ancestors(region[0], LEDE_SCOPE_LEVELS)]
+    holders = {title_el, *_ancestors(title_el)}
+    scope = next((el for el in chain if el in holders), None)
+    if scope is None or scope.tag in ("body", "html"):
+        return set()
+    start = end = None
+    first = region[0]
+    for i, s in enumerate(segs):
+        el = s.owner
+        if start is None and (el is title_el or title_el in _ancestors(el, 50)):
+            start = i
+        if el is first or first in _ancestors(el, 200):
+            end = i
+            break
+    if start is None or end is None or start >= end:
+        return set()
+    out, seen = set(), set()
+    for i in range(start + 1, end):
+        s = segs[i]
+        if s.prose and s.label is None and s.links <= 0.25 * len(s.text) and s.text not in seen \
+                and _under_content(s.owner, scope):
+            out.add(i)
+            seen.add(s.text)  # a dek set twice (for phones and for desktops) is one dek
+    return out
+
+
+def _under_content(el, scope) -> bool:
+    """Whether `el` sits under `scope` with no element between them that the markup calls page
+    furniture (readability's negative tokens: ``meta``, ``share``, ``related``...): a byline line
+    in ``<p class="meta">`` reads as prose too."""
+    while el is not None:
+        cls = el.get("class")
+        if cls and class_tokens(cls) & R.NON_CONTENT_TOKENS:
+            return False
+        if el is scope:
+            return True
+        el = el.getparent()
+    return False

@@ -196,11 +196,15 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     # No sentence-shaped paragraph anywhere (a two-line brief, a page of short lines): there is
     # no region to choose, so every block goes to the line classifier, as text input would.
     doc.whole_page = not region
-    for s in B.in_region(segs, region) if region else segs:
+    lede_at = B.lede_segments(segs, region, title_el)
+    lede = {id(segs[i]) for i in lede_at}
+    for s in B.in_region(segs, region, lede_at) if region else segs:
         if s.label is None and B.shouted_link(s):
             s.label = _SHOUTED_LINK
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
-        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.label, s.links, _standfirst(s.owner)))
+        # A lede set as a heading (<h2 class="sub-head">) is set apart by its type: a dek.
+        set_apart = _standfirst(s.owner) or (id(s) in lede and tag in B.HEADINGS)
+        doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.label, s.links, set_apart))
     return doc
 
 
