@@ -360,3 +360,18 @@ def test_a_dek_set_as_a_heading_that_repeats_the_description_is_the_subtitle():
     assert_story_kept(a)
     assert LEDE not in a.text
     assert a.subtitle == LEDE
+
+
+def test_a_long_author_bio_does_not_outscore_the_story_beside_it():
+    """journelles.de, a contact modal on oetker.de: an ``author-bio`` (or ``sidebar``, ``modal``)
+    holding more prose than its marker allows is not removed for its look, but it counts for less
+    when the region is chosen, so the story wins."""
+    bio = "".join(f"<p>Jane Doe, who grew up in Dover, Kent, has written about ferries, harbours, tides and {w} "
+                  "for twenty years, in print, on radio and online, and teaches, when she can, at the college.</p>"
+                  for w in ("bridges", "canals", "lighthouses", "docks", "buoys"))
+    story = "".join(f"<section><div class='text'><p>{p}</p></div></section>" for p in STORY * 3)
+    a = clean(page(f"<article><h1>Ferry back in service</h1><div class='post-inner'><div class='entry-content'>{story}"
+                   "</div></div><div class='section-inner'><div class='author-bio'><div class='author-description'>"
+                   f"{bio}</div></div></div></article>"))
+    assert_story_kept(a)
+    assert "twenty years" not in a.text

@@ -20,7 +20,8 @@ overflow the stack):
 
 Recall comes first: a marker is ignored when the marked element holds more story-shaped text than
 its group allows (`Marker.max_prose`) or holds the headline, and a link-poor sentence is never
-labelled for its look alone.
+labelled for its look alone. A marker ignored for its size still counts against its element when
+the region is chosen (`MUTED_SHARE`): a long author bio is not removed, nor taken for the story.
 """
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ class Segment:
     weight: int = 0                # length with CJK characters counted three times
     prose: bool = False            # sentence-shaped and link-poor
     label: Label | None = None     # what the markup says it is, when it says it is boilerplate
+    muted: bool = False            # under a marker kept off for holding too much prose (`MUTED_SHARE`)
 
 
 def weighted_length(text: str) -> int:
@@ -289,13 +291,18 @@ def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
                 prose[el] = prose.get(el, 0) + s.weight
     headline_holders = set(_ancestors(title_el)) | {title_el} if title_el is not None else set()
     valid = {}
+    muted = set()
     for el, m in markers.items():
         p = prose.get(el, 0)
-        if p > m.max_prose or el in headline_holders:
+        if el in headline_holders or (m.label.category != "comments" and total and p > 0.5 * total):
             continue
-        if m.label.category != "comments" and total and p > 0.5 * total:
+        if p > m.max_prose:
+            muted.add(el)
             continue
         valid[el] = m
+    if muted:
+        for s in segs:
+            s.muted = any(el in muted for el in s.marks)
     return valid
 
 
@@ -382,6 +389,13 @@ def _branch_points(segs: list[Segment], top, depth: int = 200) -> dict:
     return {el: p * (1 - links[el] / max(text[el], 1)) for el, p in points.items()}
 
 
+#: What a paragraph under a marker that was kept off for its size (an ``author-bio``, a
+#: ``sidebar`` or a ``modal`` holding more prose than its group allows, yet less than half the
+#: page's) counts towards choosing the region: its text is not removed, since the marker may be
+#: wrong, but a long author bio or a sidebar of teasers must not outscore the story beside it.
+MUTED_SHARE = 1 / 3
+
+
 def candidate_scores(segs: list[Segment]) -> dict:
     """Readability's content score of every element above a prose paragraph, scaled down by the
     share of its text that is links."""
@@ -397,6 +411,8 @@ def candidate_scores(segs: list[Segment]) -> dict:
         if start is None:
             start = owner
         points = 1 + len(_COMMAS.findall(s.text)) + min((s.weight - s.links) / 100, 3)
+        if s.muted:
+            points *= MUTED_SHARE
         if owner.tag in LIST_ITEMS:  # a list of sentences is a gallery's legends or a teaser list as often as a story
             points /= 2
         el, level = start, 0
