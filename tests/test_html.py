@@ -375,3 +375,18 @@ def test_a_long_author_bio_does_not_outscore_the_story_beside_it():
                    f"{bio}</div></div></div></article>"))
     assert_story_kept(a)
     assert "twenty years" not in a.text
+
+
+def test_a_story_cut_into_page_builder_rows_is_taken_whole():
+    """WPBakery, elementor, munich2022.com: each paragraph in its own row of single-child
+    wrappers (``vc_row > wpb_column > vc_column-inner > wpb_wrapper > wpb_text_column``), rows told
+    apart by a per-row class; the rows are parts of one story when their first class agrees."""
+    def row(i, inner):
+        return (f"<div class='vc_row wpb_row vc_custom_{i}'><div class='wpb_column'><div class='vc_column-inner'>"
+                f"<div class='wpb_wrapper'><div class='wpb_text_column'>{inner}</div></div></div></div></div>")
+    long_p1 = P1 + " " + P2 + " " + P3
+    rows = row(1, f"<p>{long_p1}</p><p>{P4}</p>") + row(2, "<h2>Tides</h2>") + row(3, f"<p>{LEDE}</p>")
+    a = clean(page(f"<article><h1>Ferry back in service</h1><div class='post-text-main'>{rows}</div></article>"
+                   "<div class='promo-box'><p>Book a crossing today and save ten percent, the operator says.</p></div>"))
+    assert_story_kept(a, (long_p1, P4, LEDE))
+    assert "Tides" not in a.text  # a row that holds no prose is not taken for being a row

@@ -9,9 +9,10 @@ overflow the stack):
 2. `choose_region` scores the elements that hold sentence-shaped, link-poor paragraphs
    (readability's scoring, spread over five ancestor levels), climbs from the best one as
    readability.js does (several high scorers under one ancestor, a parent scoring higher, an only
-   child), then to a part that has a same-class sibling holding prose (a story cut into
-   ``story-body`` parts or a card per paragraph), and takes it with the siblings that score close
-   to it or are paragraphs themselves, so an article split by an ad slot is taken whole. Table
+   child), then to a part that has siblings of its kind holding prose (a story cut into
+   ``story-body`` parts, a card per paragraph, a page builder's rows: `part_key`), and takes it
+   with those siblings and the ones that score close to it or are paragraphs themselves, so an
+   article split by an ad slot is taken whole. Table
    rows are one block each (their cells joined), list items count half (a gallery's legends and
    a teaser list are sentences too).
 3. `label` keeps every segment of that region in order, with the lede a page sets between the
@@ -336,35 +337,59 @@ def choose_region(segs: list[Segment]) -> list:
     top = _ascend(max(final, key=final.get), final)
     threshold = max(10.0, final.get(top, 0.0) * 0.2)
     branch = _branch_points(segs, top)
-    # A story cut into parts with the same class (nytimes' story-body-supplemental, a paragraph
-    # per card) is taken whole: climb to the part that has a same-class sibling holding prose.
-    el = top
-    for _ in range(3):
-        parent = el.getparent()
-        if parent is None or parent.tag in ("body", "html"):
-            break
-        cls = el.get("class")
-        if cls and any(sib is not el and sib.get("class") == cls and branch.get(sib, 0) >= 10.0
-                       for sib in parent if isinstance(sib.tag, str)):
-            top = el
-            break
-        el = parent
+    top = _climb_to_parts(top, branch)
     parent = top.getparent()
     if parent is None:
         return [top]
-    top_cls = top.get("class")
+    key = part_key(top)
     para = _sibling_paragraphs(segs, parent)
     region = []
     for sib in parent:
         if sib is top:
             region.append(sib)
-            continue
-        if not isinstance(sib.tag, str):
-            continue
-        bonus = threshold if top_cls and sib.get("class") == top_cls else 0
-        if final.get(sib, 0) + bonus >= threshold or (bonus and branch.get(sib, 0) >= 10.0) or sib in para:
+        elif isinstance(sib.tag, str) and ((key and part_key(sib) == key and branch.get(sib, 0) > 0)
+                                           or final.get(sib, 0) >= threshold or sib in para):
             region.append(sib)
     return region
+
+
+#: How many levels above the best container a story cut into parts may be cut (WPBakery's
+#: ``vc_row > wpb_column > vc_column-inner > wpb_wrapper > wpb_text_column`` is five).
+PART_LEVELS = 6
+#: Prose points (`_branch_points`) the other parts must hold together for a cut to be a story's.
+PART_POINTS = 10.0
+
+
+def part_key(el) -> tuple | None:
+    """What makes two elements parts of one story: the same tag and the same first class name
+    (``vc_row wpb_row vc_custom_1563`` and ``vc_row wpb_row vc_custom_1570`` are two rows of one
+    page builder's story). None for an element without a class.
+
+    >>> from lxml import etree
+    >>> part_key(etree.fromstring('<div class="vc_row wpb_row vc_custom_1"/>'))
+    ('div', 'vc_row')
+    """
+    cls = el.get("class")
+    if not cls or not cls.split():
+        return None
+    return el.tag, cls.split()[0]
+
+
+def _climb_to_parts(top, branch: dict):
+    """The element of `top`'s chain (itself or up to `PART_LEVELS` above it) that is one of
+    several same-key parts holding prose: a story cut into parts (nytimes' story-body-supplemental,
+    a paragraph per card, a page builder's rows) is taken whole. `top` itself when there is none."""
+    el = top
+    for _ in range(PART_LEVELS):
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        key = part_key(el)
+        if key and sum(branch.get(sib, 0) for sib in parent
+                       if sib is not el and isinstance(sib.tag, str) and part_key(sib) == key) >= PART_POINTS:
+            return el
+        el = parent
+    return top
 
 
 def _branch_points(segs: list[Segment], top, depth: int = 200) -> dict:
