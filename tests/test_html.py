@@ -390,3 +390,47 @@ def test_a_story_cut_into_page_builder_rows_is_taken_whole():
                    "<div class='promo-box'><p>Book a crossing today and save ten percent, the operator says.</p></div>"))
     assert_story_kept(a, (long_p1, P4, LEDE))
     assert "Tides" not in a.text  # a row that holds no prose is not taken for being a row
+
+
+def test_a_link_list_after_the_story_is_a_related_removal_with_its_heading():
+    """uepo.de, ntv.de: "Mehr zum Thema" and a list of teaser headlines, all links, under the story
+    and inside the region, in a box the markup does not name."""
+    teasers = "".join(f"<li><a href='/{i}'>{t}</a></li>" for i, t in enumerate(
+        ("Bridge closure delayed until spring", "New timetable for the island buses", "Harbour board meets in May")))
+    a = clean(article_html("".join(f"<p>{p}</p>" for p in STORY) + f"<h3>More from the harbour</h3><ul>{teasers}</ul>"))
+    assert_story_kept(a)
+    assert "Bridge closure delayed" not in a.text and "More from the harbour" not in a.text
+    assert {r.rule for r in a.removals if "Bridge closure" in r.text or "More from the harbour" in r.text} == {"html.link_list"}
+
+
+def test_links_between_paragraphs_and_cited_addresses_are_kept():
+    """A list of links in the middle of the story (firefox-nightly's bug list) is the story's, and
+    so are the addresses it cites by name (``http://www.gnu.org/philosophy/``) after its end."""
+    bugs = "".join(f"<li><a href='/b{i}'>Bug {i} – the ferry timetable shows the winter hours</a></li>" for i in (1, 2, 3))
+    cited = "<ul><li><a href='https://harbour.example.org/'>https://harbour.example.org/</a></li>" \
+            "<li><a href='https://www.example.com/ferries'>www.example.com/ferries</a></li></ul>"
+    a = clean(article_html(f"<p>{P1}</p><p>{P2}</p><h3>In progress:</h3><ul>{bugs}</ul><p>{P3}</p><p>{P4}</p>{cited}"))
+    assert_story_kept(a)
+    assert "Bug 2 – the ferry timetable" in a.text
+    assert "https://harbour.example.org/" in a.text and "www.example.com/ferries" in a.text
+
+
+def test_a_page_that_is_a_list_of_links_keeps_it():
+    """A directory or an index page: the links are its content, not a box under it."""
+    items = "".join(f"<li><a href='/{i}'>Ferry route {i}: Dover to Calais, with the times of the day</a></li>"
+                    for i in range(12))
+    a = clean(article_html(f"<p>{P1}</p><ul>{items}</ul>"))
+    assert "Ferry route 7: Dover to Calais" in a.text
+
+
+def test_every_rule_an_html_page_gets_is_listed_by_cleaner_rules():
+    from cleaner.html.markup import html_rules
+    from cleaner.rules import CONTEXT_RULES, RULES_BY_ID
+    a = clean(article_html(
+        "<div class='entry-share-buttons'><a href='#'>Facebook</a> <a href='#'>Twitter</a></div>"
+        f"<p>{P1}</p><figure><img src='f.jpg'><figcaption>The ferry at the quay.</figcaption></figure><p>{P2}</p>"
+        f"<p><a href='/x'>FERRY OPERATOR FINED OVER LATE SAILINGS</a></p><p>{P3}</p><p>{P4}</p><p>Advertisement</p>"
+        "<h3>More from the harbour</h3><p><a href='/a'>Bridge closure delayed</a></p><p><a href='/b'>New bus times</a></p>"))
+    listed = set(RULES_BY_ID) | set(CONTEXT_RULES) | set(html_rules())
+    assert {r.rule for r in a.removals} >= {"html.share_bar", "html.figcaption", "html.shouted_link", "html.link_list"}
+    assert {r.rule for r in a.removals} <= listed

@@ -17,7 +17,8 @@ overflow the stack):
    a teaser list are sentences too).
 3. `label` keeps every segment of that region in order, with the lede a page sets between the
    headline and that region (`lede_segments`), and says which ones the markup itself calls
-   boilerplate (a ``<figcaption>``, a share bar, a link list, the headline repeated).
+   boilerplate (a ``<figcaption>``, a share bar, the headline repeated) or which read as a box
+   of links under the story (`label_link_lists`).
 
 Recall comes first: a marker is ignored when the marked element holds more story-shaped text than
 its group allows (`Marker.max_prose`) or holds the headline, and a link-poor sentence is never
@@ -524,6 +525,61 @@ def _sibling_paragraphs(segs: list[Segment], parent) -> set:
 def _has_block_child(el) -> bool:
     """Readability reads a <div> with no block inside as a paragraph."""
     return any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el)
+
+
+#: A link list in the region: this many blocks in a row (labelled blocks between them aside)
+#: that are each nearly all link text (`LINK_LINE_SHARE`).
+LINK_LIST_MIN = 2
+LINK_LINE_SHARE = 0.8
+
+
+def label_link_lists(segs: list[Segment]) -> None:
+    """Label the link lists inside the story's region ``related`` (``html.link_list``), with the
+    heading or short line that introduces one ("Mehr zum Thema", "Weitere Beiträge:"): a "read
+    more" box the markup does not name, a list of teaser headlines under the story.
+
+    Two link lines in a row at least, and never more link text than the region's own prose, so a
+    page that is a list of links (a directory, an index) keeps it: that is its content.
+
+    >>> segs = [Segment("The harbour ferry returned to service on Monday, the operator said.", None, 0, ()),
+    ...         Segment("More from the harbour:", None, 0, ()), Segment("Bridge closure delayed", None, 22, ()),
+    ...         Segment("New timetable for the buses", None, 27, ())]
+    >>> for s in segs: s.prose = s.links == 0 and len(s.text) > 40
+    >>> label_link_lists(segs); [s.label and s.label.rule for s in segs]
+    [None, 'html.link_list', 'html.link_list', 'html.link_list']
+    """
+    free = [s for s in segs if s.label is None]
+    prose = sum(len(s.text) for s in free if s.prose and s.links <= 0.25 * len(s.text))
+    last = max((k for k, s in enumerate(free) if s.prose and s.links <= 0.25 * len(s.text)), default=len(free))
+    i = last + 1
+    while i < len(free):
+        j = i
+        while j < len(free) and _link_line(free[j]):
+            j += 1
+        if j - i >= LINK_LIST_MIN and sum(len(s.text) for s in free[i:j]) < prose:
+            run = free[i:j]
+            if i > 0 and _box_title(free[i - 1]):
+                run.insert(0, free[i - 1])
+            for s in run:
+                s.label = _LINK_LIST
+        i = max(j, i + 1)
+
+
+_LINK_LIST = Label("related", R.LINK_LIST)
+_URL_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.[a-z]{2,6}(?:/\S*)?$", re.I)
+
+
+def _link_line(s: Segment) -> bool:
+    """A block that is (nearly) all link text, and not an address the story cites
+    (``http://www.gnu.org/philosophy/``): a link named by its URL is a source, not a teaser."""
+    return len(s.text) >= 3 and s.links >= LINK_LINE_SHARE * len(s.text) and not _URL_TEXT.match(s.text)
+
+
+def _box_title(s: Segment) -> bool:
+    """A heading or a short line that opens a box: no links, not a sentence (a colon may end it)."""
+    text = s.text.rstrip()
+    return (s.links == 0 and len(text) <= 60 and not ENDS_IN_PUNCTUATION.search(text)
+            and (text.endswith(":") or (s.owner is not None and s.owner.tag in HEADINGS)))
 
 
 def shouted_link(s: Segment) -> bool:

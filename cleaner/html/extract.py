@@ -198,7 +198,10 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     doc.whole_page = not region
     lede_at = B.lede_segments(segs, region, title_el)
     lede = {id(segs[i]) for i in lede_at}
-    for s in B.in_region(segs, region, lede_at) if region else segs:
+    story = B.in_region(segs, region, lede_at) if region else segs
+    if region:
+        B.label_link_lists(story)
+    for s in story:
         if s.label is None and B.shouted_link(s):
             s.label = _SHOUTED_LINK
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
