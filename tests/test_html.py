@@ -434,3 +434,16 @@ def test_every_rule_an_html_page_gets_is_listed_by_cleaner_rules():
     listed = set(RULES_BY_ID) | set(CONTEXT_RULES) | set(html_rules())
     assert {r.rule for r in a.removals} >= {"html.share_bar", "html.figcaption", "html.shouted_link", "html.link_list"}
     assert {r.rule for r in a.removals} <= listed
+
+
+def test_a_lede_a_german_cms_calls_a_teaser_is_kept_and_a_teaser_box_is_not():
+    """nordbayern.de, ln-online.de: ``<div class="teaser-text">`` or ``<p class="article-teaser">``
+    is the lede (the Anreißer); a box of ``<div class="teaser">`` cards under the story stays related."""
+    box = "".join(f"<div class='teaser'><h3><a href='/{i}'>Bridge closure delayed until spring {i}</a></h3>"
+                  "<p>The council said the works on the old bridge would take longer, and cost more, than planned.</p></div>"
+                  for i in range(3))
+    a = clean(page(f"<article><h1>Ferry back in service</h1><div class='article-teaser'><p>{LEDE}</p></div>"
+                   f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in STORY)}</div>"
+                   f"<div class='more'>{box}</div></article>"))
+    assert_story_kept(a, (LEDE,) + STORY)
+    assert "Bridge closure delayed" not in a.text and "works on the old bridge" not in a.text

@@ -131,8 +131,8 @@ def class_marker(value: str) -> R.Marker | None:
 
     >>> class_marker("entry-share-buttons").label.rule, class_marker("commentary") is None
     ('html.share_bar', True)
-    >>> class_marker("social-media-embed") is None
-    True
+    >>> class_marker("social-media-embed") is None, class_marker("article-teaser") is None, class_marker("teaser").rule
+    (True, True, 'html.related')
     """
     keys = class_tokens(value)
     if keys & R.EMBED_TOKENS:  # a quoted post or a pull quote is the story's, whatever else it says
@@ -142,6 +142,8 @@ def class_marker(value: str) -> R.Marker | None:
         m = _TOKEN_INDEX.get(k)
         if m is not None and (best is None or R.CLASS_MARKERS.index(m) < R.CLASS_MARKERS.index(best)):
             best = m
+    if best is not None and best.category == "related" and keys & R.STANDFIRST_TOKENS:
+        return None  # German CMSs call the lede a teaser ("teaser-text", "article-teaser"): a standfirst
     return best
 
 
@@ -664,8 +666,10 @@ def _under_content(el, scope) -> bool:
     in ``<p class="meta">`` reads as prose too."""
     while el is not None:
         cls = el.get("class")
-        if cls and class_tokens(cls) & R.NON_CONTENT_TOKENS:
-            return False
+        if cls:
+            toks = class_tokens(cls)
+            if toks & R.NON_CONTENT_TOKENS and not toks & R.STANDFIRST_TOKENS:
+                return False
         if el is scope:
             return True
         el = el.getparent()

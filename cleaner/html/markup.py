@@ -147,10 +147,13 @@ CONTENT_TOKENS = frozenset((
 #: class/id tokens (and itemprops) of the element that sets a standfirst apart from the story. A
 #: first block that says what the page's description says is the standfirst only when it sits in
 #: one of these: a lede the site copied into its description is still the story's first paragraph.
+#: Next to a related-box token they name the lede, not a box: German CMSs call it the teaser
+#: (``teaser-text``, ``article-teaser``), the word for a teaser box elsewhere.
 STANDFIRST_TOKENS = frozenset((
     "lead", "lede", "standfirst", "dek", "deck", "subtitle", "subheadline", "sub-headline", "subhead",
     "summary", "sapo", "chapo", "excerpt", "description", "strapline", "abstract", "intro",
     "article-lead", "lead-text", "article-summary", "article-intro", "teaser-text", "kicker-text",
+    "article-teaser", "artikel-teaser", "teaser-intro", "teaser-lead",
     "alternativeheadline",
 ))
 
