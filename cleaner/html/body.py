@@ -131,7 +131,7 @@ def class_marker(value: str) -> R.Marker | None:
 
     >>> class_marker("entry-share-buttons").label.rule, class_marker("commentary") is None
     ('html.share_bar', True)
-    >>> class_marker("social-media-embed") is None, class_marker("article-teaser") is None, class_marker("teaser").rule
+    >>> class_marker("social-media-embed") is None, class_marker("article-teaser") is None, class_marker("teaser").label.rule
     (True, True, 'html.related')
     """
     keys = class_tokens(value)
@@ -142,7 +142,7 @@ def class_marker(value: str) -> R.Marker | None:
         m = _TOKEN_INDEX.get(k)
         if m is not None and (best is None or R.CLASS_MARKERS.index(m) < R.CLASS_MARKERS.index(best)):
             best = m
-    if best is not None and best.category == "related" and keys & R.STANDFIRST_TOKENS:
+    if best is not None and best.label.category == "related" and keys & R.STANDFIRST_TOKENS:
         return None  # German CMSs call the lede a teaser ("teaser-text", "article-teaser"): a standfirst
     return best
 
