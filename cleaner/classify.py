@@ -329,6 +329,26 @@ class _Classification:
                 footer = footer or lab.category in FOOTER_CATEGORIES
             elif footer:
                 m.place = Label("navigation", "context.footer")
+        if last >= 0:
+            _mark_tail(marks[last + 1:])
+
+
+#: A heading is a few words: a longer line ending in a colon ("Twitter seemed confused by the
+#: campaign:") is the story introducing an embed the page did not keep, and stays.
+TAIL_MAX_WORDS = 4
+
+
+def _mark_tail(after: list[_Mark]) -> None:
+    """The line that closes a text after its last paragraph when it is a heading over nothing: a
+    short line ending in a colon ("Mehr Themen:", "Related:") whose list or gallery is not there.
+    A content label, not a position: in a page's chosen region too, a heading over nothing heads
+    nothing. Other short closing lines stay: a sign-off ("x Franzi"), a list's last item."""
+    free = [m for m in after if m.label is None]  # a place alone (`context.after_core`) is not heard in a region
+    if free:
+        m = free[-1]
+        text = m.line.text.rstrip()
+        if m.line.n_words <= TAIL_MAX_WORDS and text.endswith((":", "：")):
+            m.label = Label("navigation", "context.tail")
 
 
 def _score(m: _Mark, data_run: bool = False) -> float:

@@ -190,3 +190,6 @@ def _mark_description(lines: list[Line], pre: list[Label | None], description: s
     free = [i for i, lab in enumerate(pre) if lab is None and norm(lines[i].text) != ntitle]
     if len(free) >= 2 and key and norm(lines[free[0]].text) == key and (set_apart is None or set_apart[free[0]]):
         pre[free[0]] = Label("subtitle", "meta.subtitle_description")
+        for i in free[1:]:  # a dek set twice (for phones and for desktops) is one dek
+            if norm(lines[i].text) == key and (set_apart is None or set_apart[i]):
+                pre[i] = Label("duplicate_paragraph", "duplicate.paragraph")

@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.2"
+RULES_VERSION = "2026.12.3"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -111,6 +111,27 @@ _BIO_NAME = (r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ][\w'’.-]+(?:\s+(?:[A-ZÀ-ÖØ-ÞĀ-�
 # "Name on September 12, 2018 at 4:47 pm said:": who wrote a comment and when, to the minute.
 _COMMENT_WHEN = (r"^{marker}[^.!?:]{{1,60}}?\s+(?:on\s+)?(?:\w+\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+\w+,?\s+\d{{4}}"
                  r"|\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}})\s*(?:at|,|-)?\s*\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?{verb}\s*:?$")
+
+def _date_line() -> str:
+    """A line that is a date and nothing else, in any of the lexicon's languages: month and weekday
+    names, numbers, times, time zones, the words that label a date ("Aktualisiert am", "Publicado
+    el") and separators. It must hold a month or weekday name, a full numeric date or a time, so a
+    bare number or a score is not a date.
+
+    >>> rx = re.compile(_date_line(), re.I)
+    >>> [bool(rx.match(s)) for s in ("Donnerstag, 31. Mai 2012", "Aktualisiert am 17.01.2021.",
+    ...  "Publicado el 3 de mayo de 2022 a las 10:45", "2020年8月29日 14:30", "12 listopada 2021 r.",
+    ...  "Mai 68: la révolte", "2019", "3 - 1")]
+    [True, True, True, True, True, False, False, False]
+    """
+    names = _alt(lexicon.words("date_names"))
+    labels = _alt(lexicon.words("date_labels"))
+    zone = r"(?<!\w)(?:[ap]\.?\s?m\.?|gmt|utc|cet|cest|est|edt|pst|pdt|bst|wib|msk|h|r)(?!\w)\.?"
+    number = r"\d{1,4}(?:st|nd|rd|th|er|e|º|ª)?(?!(?!" + _CJK.pattern + r")[^\W\d_])"  # "2020年" is a number
+    sep = r"[\s,.:;|/\-–—·•()\[\]]*"
+    anchor = rf"(?=.*?(?:{names}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}[:h]\d{{2}}))"
+    return rf"^{anchor}{sep}(?:(?:{names}|{number}|{zone}|{labels}){sep})+$"
+
 
 RULES: tuple[Rule, ...] = (
     # ── credits: who took the picture ───────────────────────────────────────────────────────────
@@ -282,6 +303,10 @@ RULES: tuple[Rule, ...] = (
          r"^(?:[*+•·]\s+)?(?:(?:(?:first|originally)\s+published|published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|(?:updated\s+)?(?:\d+|an?)\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[mhdw])\s+ago)(?:\s*(?:,|at|-|–|\||/)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:[|/].{0,40})?$",
          example="Published: March 2, 2022 10:30 am EST", counter="March 2, 2022 was the day the city fell.", max_words=12,
          seen="date lines under headlines"),
+    Rule("timestamp.date_line", "timestamp", _date_line(),
+         example="Donnerstag, 31. Mai 2012", counter="Am 31. Mai 2012 begann der Streik.", max_words=12, where=OUTSIDE,
+         seen="date lines around a story in the lexicon's languages (cleaner/data/lexicons/boilerplate.json: date_names, date_labels)",
+         needs=tuple("0123456789")),
 )
 
 
@@ -308,6 +333,7 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "duplicate.paragraph": ("duplicate_paragraph", "an exact repeat of an earlier line"),
     "duplicate.prefix": ("duplicate_paragraph", "a line whose whole text opens the next line or the one after"),
     "context.footer": ("navigation", "a short line after the last paragraph, once a footer has begun"),
+    "context.tail": ("navigation", "a short line ending in a colon that closes the text after its last paragraph: a heading with nothing under it"),
     "context.head": ("navigation", "a short, non-sentence line before the first paragraph"),
     "context.before_core": ("navigation", "a line before the densest stretch of story text (page header, menus)"),
     "context.after_core": ("navigation", "a line after the last stretch of story text (page footer, link lists)"),

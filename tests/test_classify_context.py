@@ -234,3 +234,24 @@ def test_an_unknown_position_mode_is_refused():
 
     with pytest.raises(ValueError, match="position must be one of"):
         classify(segment(P1), position="html")
+
+
+def test_a_colon_heading_closing_the_text_is_removed_and_a_longer_colon_line_is_kept():
+    # "Mehr Themen:" / "See more photos:" head a list or gallery the text does not hold; a sentence
+    # that introduces an embed ("… by the campaign:") is the story's and stays.
+    a = _clean("\n\n".join(["Bridge to close for repairs", P1, P2, P3, P4, "Mehr Themen:"]))
+    assert [(r.text, r.rule) for r in a.removals if r.rule == "context.tail"] == [("Mehr Themen:", "context.tail")]
+    intro = "Residents on social media seemed divided by the plan:"
+    b = _clean("\n\n".join(["Bridge to close for repairs", P1, P2, P3, P4, intro]))
+    assert intro in b.text
+
+
+def test_date_lines_around_the_story_are_timestamps_in_many_languages():
+    dates = ["Donnerstag, 31. Mai 2012", "Publicado el 3 de mayo de 2022 a las 10:45", "2020年8月29日 14:30",
+             "Aktualisiert am 17.01.2021."]
+    a = _clean("\n\n".join(["Bridge to close for repairs", dates[0], P1, P2, P3, P4, *dates[1:]]))
+    assert sorted(r.text for r in a.removals if r.rule == "timestamp.date_line") == sorted(dates)
+    # A sentence that starts with a date is the story's.
+    s = "Am 31. Mai 2012 begann der Streik der Fährleute, der drei Wochen dauerte und den Hafen lahmlegte."
+    b = _clean("\n\n".join(["Bridge to close for repairs", P1, s, P2, P3, P4]))
+    assert s in b.text

@@ -447,3 +447,34 @@ def test_a_lede_a_german_cms_calls_a_teaser_is_kept_and_a_teaser_box_is_not():
                    f"<div class='more'>{box}</div></article>"))
     assert_story_kept(a, (LEDE,) + STORY)
     assert "Bridge closure delayed" not in a.text and "works on the old bridge" not in a.text
+
+
+def test_headings_closing_the_story_with_nothing_under_them_are_removed():
+    # Shape seen on a German outdoor blog and a car site: the region's last blocks are a
+    # promotion's heading and a gallery's heading whose content the page keeps elsewhere.
+    a = clean(article_html("".join(f"<p>{p}</p>" for p in STORY)
+                           + "<h3>Keine Lust alleine zu radeln?</h3><h2>Bildergalerie</h2>"))
+    assert_story_kept(a)
+    assert removed(a, "navigation") == ["Keine Lust alleine zu radeln?", "Bildergalerie"]
+    assert {r.rule for r in a.removals if r.category == "navigation"} == {"html.orphan_heading"}
+
+
+def test_a_heading_inside_the_story_and_a_pull_quote_at_its_end_are_kept():
+    quote = "The ferry is back. Nobody here wants to drive round the bay again."
+    a = clean(article_html(f"<p>{P1}</p><h2>A long wait</h2><p>{P2}</p><p>{P3}</p><p>{P4}</p><h3>{quote}</h3>"))
+    assert_story_kept(a)
+    assert "A long wait" in a.text and quote in a.text
+
+
+def test_a_standfirst_in_the_story_header_is_the_subtitle_and_its_second_copy_goes_too():
+    # netzpolitik.org's shape: <header class="entry-header"><h1/><div class="entry-excerpt"><p>…;
+    # sites that set the dek twice (phones, desktops) give two equal blocks.
+    dek = "The harbour ferry is back after three weeks of engine repairs, and commuters are relieved."
+    raw = page("<main><article class='post'><header class='entry-header'><h1>Ferry back in service</h1>"
+               f"<div class='entry-excerpt'><p>{dek}</p></div></header><div class='entry-content'>"
+               f"<div class='article-lead mobile'><p>{dek}</p></div>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article></main>",
+               head=f"<title>Ferry back in service | Harbour News</title><meta name='description' content='{dek}'>")
+    a = clean(raw)
+    assert_story_kept(a)
+    assert a.subtitle == dek
+    assert dek not in a.text

@@ -663,12 +663,17 @@ def lede_segments(segs: list[Segment], region: list, title_el) -> set[int]:
 def _under_content(el, scope) -> bool:
     """Whether `el` sits under `scope` with no element between them that the markup calls page
     furniture (readability's negative tokens: ``meta``, ``share``, ``related``...): a byline line
-    in ``<p class="meta">`` reads as prose too."""
+    in ``<p class="meta">`` reads as prose too. Above an element the markup calls a standfirst
+    (``<div class="entry-excerpt">``), the story's own header (``<header class="entry-header">``)
+    is where a standfirst belongs, not furniture around it."""
+    standfirst = False
     while el is not None:
         cls = el.get("class")
         if cls:
             toks = class_tokens(cls)
-            if toks & R.NON_CONTENT_TOKENS and not toks & R.STANDFIRST_TOKENS:
+            if toks & R.STANDFIRST_TOKENS:
+                standfirst = True
+            elif toks & R.NON_CONTENT_TOKENS and not standfirst:
                 return False
         if el is scope:
             return True

@@ -208,7 +208,28 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
         # A lede set as a heading (<h2 class="sub-head">) is set apart by its type: a dek.
         set_apart = _standfirst(s.owner) or (id(s) in lede and tag in B.HEADINGS)
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.label, s.links, set_apart))
+    if region:
+        _label_orphan_headings(doc.blocks)
     return doc
+
+
+_ORPHAN_HEADING = Label("navigation", R.ORPHAN_HEADING)
+
+
+def _label_orphan_headings(blocks: list[Block]) -> None:
+    """The headings that close the story's region with nothing under them: a gallery's, a
+    product box's or a "Schlagwörter" heading whose content the page keeps elsewhere. A heading
+    heads what follows it; at the end of the story nothing does."""
+    closing = []
+    for b in reversed(blocks):
+        if b.label is not None:
+            continue
+        if b.tag not in B.HEADINGS or len(b.text.split()) > 12 or b.text.rstrip().endswith((".", "!", "…", "。")):
+            # the story's own text (a pull quote set as a heading is a sentence): what follows heads nothing
+            for h in closing:
+                h.label = _ORPHAN_HEADING
+            return
+        closing.append(b)
 
 
 _BOILERPLATE_LINE = Label("boilerplate", HTML_BLOCK_RULE)

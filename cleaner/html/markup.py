@@ -173,6 +173,7 @@ BOILERPLATE_LINES: dict[str, tuple[str, str]] = lexicon.html_blocks()
 
 #: The rule of a block that is one link in capitals (`cleaner.html.body.shouted_link`).
 SHOUTED_LINK = "html.shouted_link"
+ORPHAN_HEADING = "html.orphan_heading"
 #: The rule of a run of link lines after the story's last paragraph (`cleaner.html.body.label_link_lists`).
 LINK_LIST = "html.link_list"
 
@@ -203,6 +204,7 @@ def html_rules() -> dict[str, tuple[str, str]]:
         if rule == lexicon.HTML_BLOCK_RULE:
             out.setdefault(rule, (category, f"<div>{phrase}</div>"))
     out[SHOUTED_LINK] = ("related", "<p><a>SEAN SPICER ELIMINATED FROM 'DANCING WITH THE STARS'</a></p>")
+    out[ORPHAN_HEADING] = ("navigation", "<h3>Bildergalerie</h3> closing the story's region, with nothing under it")
     out[LINK_LIST] = ("related", "<h3>More from the harbour</h3><p><a>Bridge closure delayed</a></p>"
                                  "<p><a>New bus times</a></p>, after the story's last paragraph")
     return out
