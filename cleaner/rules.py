@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.3"
+RULES_VERSION = "2026.12.4"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -174,6 +174,12 @@ RULES: tuple[Rule, ...] = (
          counter="Image copyright law was the subject of the hearing, the judge said.", max_words=60,
          seen="BBC-style page text: 'Image caption …', 'Image copyright …' before each picture's text",
          needs=("caption", "copyright", "source", "credit")),
+    Rule("caption.figure_label", "caption",
+         rf"^{_alt(lexicon.words('figure_labels'))}\s*(?:\d{{1,3}}[a-z]?(?:[.-]\d{{1,2}})?)?\s*[:：|–—]\s*\S"
+         rf"|^{_alt(lexicon.words('picture_words'))}\s*\d{{1,3}}[a-z]?\s*[:：|–—]\s*\S",
+         example="Abbildung 4: klassische Schwachschicht unter der Schneedecke.",
+         counter="Figure skating was the first sport to sell out, the organisers said.", max_words=80,
+         seen="a figure's caption opened by its label, in the lexicon's languages (figure_labels, picture_words)"),
     Rule("caption.photo_cue", "caption",
          r"^(?:in\s+(?:this|a|the)\s+(?:file\s+)?(?:photo|image|picture|handout|video\s+grab|screen\s*grab|undated)\b|(?:this|the)\s+(?:file\s+)?(?:photo|image|picture)\s+(?:shows|taken|released|provided)\b|a\s+(?:picture|photo|photograph|handout)\s+(?:shows|taken|released)\b|file\s*(?:photo)?\s*[-–—:]|pictured\s*:|photo\s+shows\b)",
          example="In this photo released by Xinhua News Agency, Yang Jiechi meets Jake Sullivan in Rome.",
@@ -292,9 +298,14 @@ RULES: tuple[Rule, ...] = (
          r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all\s+rights\s+reserved)|\ball\s+rights\s+reserved\b|\bmay\s+not\s+be\s+(?:published|reproduced|broadcast|rewritten|redistributed)\b",
          example="© 2022 Radio Free Asia. All rights reserved.", counter="Copyright lawyers say the ruling will be appealed.", max_words=40,
          seen="footers; AP 'may not be published, broadcast, rewritten or redistributed'", needs=("©", "(c)", "copyright", "rights reserved", "may not be")),
-    Rule("tags.label", "tags", r"^(?:tags?|topics?|filed\s+under|categories|category|keywords|themen|etiquetas|mots-clés)\s*[:|]",
+    Rule("tags.label", "tags", rf"^{_alt(lexicon.words('tag_labels'))}\s*[:|：]",
          example="Tags: China, Russia, Ukraine", counter="Topics discussed included trade, they said: it went well.", max_words=40,
-         seen="tag lists under articles"),
+         seen="tag and category lists under articles (cleaner/data/lexicons/boilerplate.json: tag_labels)"),
+    Rule("tags.permalink", "tags", r"\bpermalink\W*$",
+         example="This entry was posted in Allgemein. Bookmark the permalink.",
+         counter="The permalink to the court's ruling was shared widely, and the page went down within the hour.",
+         max_words=40, where=OUTSIDE, needs=("permalink",),
+         seen="blog themes' post footer ('This entry was posted in …', 'Dieser Eintrag wurde … veröffentlicht … Permalink'), which keeps the word in every translation"),
     Rule("timestamp.time_first", "timestamp",
          r"^(?:(?:first\s+|originally\s+)?(?:published|updated|posted|modified)\s*:?\s*(?:on|at)?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?\s*[,|/-]?\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|\d{1,4}[-./]\d{1,2}[-./]\d{1,4})\s*$",
          example="Published 10:02 AM EST Nov 19, 2019", counter="10:02 AM on Nov 19, 2019 was when the alarm went off.", max_words=10,

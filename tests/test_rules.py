@@ -11,7 +11,7 @@ from cleaner.classify import classify, segment
 from cleaner import lexicon
 from cleaner.html.markup import BOILERPLATE_LINES, html_rules
 from cleaner.match import phrase_key, trie_pattern, whole_line
-from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, listing
+from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, first_match, listing
 from schemas.removals import CATEGORIES
 
 RULE_ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
@@ -109,3 +109,33 @@ def test_the_html_stage_and_the_contract_read_the_same_vocabulary():
 def test_the_needs_pattern_finds_a_line_exactly_when_it_holds_one_of_the_words(words, line):
     """The prefix-factored pattern is only a faster `any(w in line for w in words)`."""
     assert (re.search(trie_pattern(words), line) is not None) == any(w in line for w in words)
+
+
+@pytest.mark.parametrize("rule_id, line", [
+    ("caption.figure_label", "Abbildung 4: klassische Schwachschicht unter der Schneedecke."),
+    ("caption.figure_label", "Figura 2: Evolución de la deuda pública entre 2010 y 2020."),
+    ("caption.figure_label", "Rys. 3: Zasięg opadów w województwie."),
+    ("caption.figure_label", "Image d'illustration : un bus à Lyon."),
+    ("caption.figure_label", "図1：東京の人口の推移"),
+    ("caption.figure_label", "Foto 2: Der Hafen am Morgen"),
+    ("tags.label", "Schlagwörter: Wintersport, Olympia 2022"),
+    ("tags.label", "Etiquetas: elecciones, Congreso"),
+    ("tags.label", "Теги: экономика, нефть"),
+    ("tags.permalink", "Dieser Eintrag wurde veröffentlicht in Podcast von Simon. Permalink."),
+    ("lexicon.embed_consent", "Empfohlener redaktioneller Inhalt"),
+    ("lexicon.embed_consent", "Contenu externe"),
+])
+def test_multilingual_captions_tags_and_embed_placeholders_are_named(rule_id, line):
+    rule = first_match(line, len(line.split()), line.lower(), phrase_key(line))
+    assert rule is not None and rule.id == rule_id
+
+
+@pytest.mark.parametrize("line", [
+    "Figure skating was the first sport to sell out, the organisers said.",
+    "Bild und Ton fielen am Abend für zwei Stunden aus, sagte der Sender.",
+    "Foto e video sono stati diffusi dalla polizia lunedì.",
+    "Temas como la vivienda dominaron el debate de anoche en el Congreso.",
+])
+def test_story_sentences_that_open_with_those_words_are_not_named(line):
+    rule = first_match(line, len(line.split()), line.lower(), phrase_key(line))
+    assert rule is None or rule.category not in ("caption", "tags", "widget")
