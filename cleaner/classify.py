@@ -42,7 +42,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from cleaner.records import Label
-from cleaner.rules import ANYWHERE, first_match, phrase_key
+from cleaner.rules import ANYWHERE, first_match, phrase_key, phrase_match
 from cleaner.shape import Shape, document_language_mask, shape
 from cleaner.text import SENTENCE_END, SENTENCE_OR_CLAUSE_END, cjk_share
 
@@ -221,6 +221,10 @@ class _Classification:
             text = m.line.text
             key = phrase_key(text) if len(text) < 80 else ""
             rule = first_match(text, m.line.n_words, text.lower(), key)
+            if rule is not None and rule.where != ANYWHERE and key:
+                # A whole-line phrase names the line wherever it stands ("(Alle Angaben ohne
+                # Gewähr)"), though a pattern that holds only outside the story matched it first.
+                rule = phrase_match(key) or rule
             if rule is not None:
                 if rule.where == ANYWHERE:
                     m.label = Label(rule.category, rule.id)

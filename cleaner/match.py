@@ -214,6 +214,20 @@ class Matcher:
         self.all_needs = tuple(sorted({n for r in rules for n in r.needs}, key=len, reverse=True))
         self.needs = re.compile(trie_pattern(self.all_needs)) if self.all_needs else None
         self.phrases = frozenset().union(*(r.phrases for r in rules))
+        self.by_phrase: dict[str, Rule] = {}
+        for r in rules:
+            for p in r.phrases:
+                self.by_phrase.setdefault(p, r)
+
+    def phrase_match(self, key: str) -> Rule | None:
+        """The phrase rule whose whole-line phrase `key` is (a line's `phrase_key`), if any: what
+        names the line when an earlier pattern rule that matched it holds only outside the story.
+
+        >>> m = Matcher((phrase_rule("b.y", "ad", ["Sponsored"], "s", "t"),))
+        >>> m.phrase_match("sponsored").id, m.phrase_match("the talks")
+        ('b.y', None)
+        """
+        return self.by_phrase.get(key)
 
     def rules_for(self, n_words: int) -> tuple[Rule, ...]:
         """The rules, in table order, that may match a line of `n_words` words (their `max_words` allows it)."""

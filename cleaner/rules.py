@@ -20,10 +20,10 @@ from cleaner.html.markup import html_rules
 from cleaner.match import ANYWHERE, OUTSIDE, Matcher, Rule, phrase_key, phrase_rule
 
 __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONTEXT_RULES", "Rule",
-           "first_match", "listing", "phrase_key", "rules_for"]
+           "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.4"
+RULES_VERSION = "2026.12.5"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -165,6 +165,10 @@ RULES: tuple[Rule, ...] = (
          example="A man reacts inside a vehicle damaged by shelling, in Brovary, Ukraine, Tuesday, March 1, 2022. (AP Photo/Efrem Lukatsky)",
          counter="The agency said the photo (released on Monday) showed the damage.",
          seen="seeds 000 and 003: AFP/Getty and AP captions", needs=("photo", "foto", "image", "picture", "/", "getty")),
+    Rule("caption.ends_with_copyright", "caption", r"^[^©]{10,300}?[.!?]\s*(?:©|\(c\))\s*[^©.!?]{2,60}$",
+         example="Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
+         counter="The logo ends in a ©, the designer said, because the firm insisted.", max_words=70,
+         seen="a caption's sentence and its picture's copyright holder on one line, in any language", needs=("©", "(c)")),
     Rule("caption.credit_label", "caption", r"^\s*\S.{10,}?[\s.]+(?:credit|photo|picture|image|foto)s?\s*:\s*[^:.!?]{2,60}$",
          example="Beijing Chaoyang Hospital in Beijing, China, where infected people sought treatment Credit: EPA",
          counter="The committee gave him credit: he had warned them about the bridge a year before it fell.", max_words=70,
@@ -330,6 +334,7 @@ RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
 _MATCHER = Matcher(RULES)
 first_match = _MATCHER.first_match
+phrase_match = _MATCHER.phrase_match
 rules_for = _MATCHER.rules_for
 
 # Rules decided by a line's context rather than its words; listed so every rule id a Removal can

@@ -255,3 +255,14 @@ def test_date_lines_around_the_story_are_timestamps_in_many_languages():
     s = "Am 31. Mai 2012 begann der Streik der Fährleute, der drei Wochen dauerte und den Hafen lahmlegte."
     b = _clean("\n\n".join(["Bridge to close for repairs", P1, s, P2, P3, P4]))
     assert s in b.text
+
+
+def test_a_whole_line_phrase_inside_the_story_is_named_though_an_outside_only_pattern_matched_it_first():
+    # handwerksblatt.de: "(Alle Angaben ohne Gewähr)" under a table in the story. The disclaimer
+    # pattern (a disclaiming phrase and whose words) holds only outside the story; the phrase is
+    # the lexicon's whole line and holds anywhere.
+    a = _clean("\n\n".join(["Bridge to close for repairs", P1, P2, "(Alle Angaben ohne Gewähr)", P3, P4]))
+    assert [(r.text, r.rule) for r in a.removals if r.category == "disclaimer"] == [
+        ("(Alle Angaben ohne Gewähr)", "lexicon.disclaimer")]
+    for p in (P1, P2, P3, P4):
+        assert p in a.text
