@@ -478,3 +478,19 @@ def test_a_standfirst_in_the_story_header_is_the_subtitle_and_its_second_copy_go
     assert_story_kept(a)
     assert a.subtitle == dek
     assert dek not in a.text
+
+
+def test_a_marked_standfirst_just_before_the_story_is_kept_when_no_headline_ties_them():
+    # TYPO3's news pages (mpimet.mpg.de, oekolandbau.de): no <h1> matching the title, the lede in
+    # <div class="teaser-text"> right before <div class="news-text-wrap">. An unmarked teaser of
+    # another story further up the page stays out.
+    lede = "The harbour ferry is back after three weeks of engine repairs, and commuters are relieved, the operator said."
+    other = "Council approves a new cycle lane along the seafront after a long consultation with residents and shop owners."
+    raw = page(f"<div class='sidebar-teaser'><p>{other}</p></div><div class='news news-single'><div class='article'>"
+               f"<div class='teaser-text'><p>{lede}</p></div><div class='news-img-wrap'><img src='f.jpg'></div>"
+               f"<div class='news-text-wrap'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></div></div>",
+               head="<title>Ferry back in service</title>")
+    a = clean(raw)
+    assert_story_kept(a)
+    assert lede in a.text
+    assert other not in a.text

@@ -632,13 +632,15 @@ def lede_segments(segs: list[Segment], region: list, title_el) -> set[int]:
     date, a share bar or a picture, and only the first reads as prose (the others are markers or
     short lines). A page whose headline is far from its body (a site header's <h1>) has none.
     """
-    if title_el is None or not region:
+    if not region:
         return set()
+    if title_el is None:
+        return _marked_lede(segs, region)
     chain = [region[0], *_ancestors(region[0], LEDE_SCOPE_LEVELS)]
     holders = {title_el, *_ancestors(title_el)}
     scope = next((el for el in chain if el in holders), None)
     if scope is None or scope.tag in ("body", "html"):
-        return set()
+        return _marked_lede(segs, region)
     start = end = None
     first = region[0]
     for i, s in enumerate(segs):
@@ -658,6 +660,48 @@ def lede_segments(segs: list[Segment], region: list, title_el) -> set[int]:
             out.add(i)
             seen.add(s.text)  # a dek set twice (for phones and for desktops) is one dek
     return out
+
+
+#: How many blocks before the region a marked standfirst may sit (a picture, its caption, a date,
+#: a byline and a share bar between them).
+MARKED_LEDE_REACH = 8
+
+
+def _marked_lede(segs: list[Segment], region: list) -> set[int]:
+    """Indexes of the prose blocks just before the region that the markup itself calls a standfirst
+    (``<div class="teaser-text">``, ``<div class="excerpt">``), when no headline ties them to it:
+    a page with no matching <h1>, or one whose <h1> sits in a page header far from the story.
+    Only blocks among the `MARKED_LEDE_REACH` before the region, and the first unmarked prose block
+    on the way back ends the search: what is further up is another part of the page."""
+    first = region[0]
+    end = next((i for i, s in enumerate(segs) if s.owner is first or first in _ancestors(s.owner, 200)), None)
+    out: set[int] = set()
+    if end is None:
+        return out
+    for i in range(end - 1, max(-1, end - 1 - MARKED_LEDE_REACH), -1):
+        s = segs[i]
+        if not s.prose or s.label is not None:
+            continue
+        if s.links > 0.25 * len(s.text) or not standfirst_marked(s.owner):
+            break
+        out.add(i)
+    return out
+
+
+def standfirst_marked(el, levels: int = 3) -> bool:
+    """Whether the element or one of its nearest ancestors is marked as a standfirst: by
+    ``itemprop`` (``description``, ``abstract``) or a class the vocabulary knows (`R.STANDFIRST_TOKENS`)."""
+    for _ in range(levels + 1):
+        if el is None or not isinstance(el.tag, str):
+            return False
+        prop = (el.get("itemprop") or "").lower()
+        if prop in ("description", "alternativeheadline", "abstract"):
+            return True
+        cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if cls.strip() and class_tokens(cls) & R.STANDFIRST_TOKENS:
+            return True
+        el = el.getparent()
+    return False
 
 
 def _under_content(el, scope) -> bool:

@@ -206,7 +206,7 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
             s.label = _SHOUTED_LINK
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         # A lede set as a heading (<h2 class="sub-head">) is set apart by its type: a dek.
-        set_apart = _standfirst(s.owner) or (id(s) in lede and tag in B.HEADINGS)
+        set_apart = B.standfirst_marked(s.owner) or (id(s) in lede and tag in B.HEADINGS)
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.label, s.links, set_apart))
     if region:
         _label_orphan_headings(doc.blocks)
@@ -234,21 +234,6 @@ def _label_orphan_headings(blocks: list[Block]) -> None:
 
 _BOILERPLATE_LINE = Label("boilerplate", HTML_BLOCK_RULE)
 _SHOUTED_LINK = Label("related", R.SHOUTED_LINK)
-
-
-def _standfirst(el: etree._Element, levels: int = 3) -> bool:
-    """Whether the element or one of its nearest ancestors is marked as a standfirst."""
-    for _ in range(levels + 1):
-        if el is None or not isinstance(el.tag, str):
-            return False
-        prop = (el.get("itemprop") or "").lower()
-        if prop in ("description", "alternativeheadline", "abstract"):
-            return True
-        cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if cls.strip() and B.class_tokens(cls) & R.STANDFIRST_TOKENS:
-            return True
-        el = el.getparent()
-    return False
 
 
 def _text(el: etree._Element) -> str:
