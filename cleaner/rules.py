@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.5"
+RULES_VERSION = "2026.12.6"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -217,6 +217,16 @@ RULES: tuple[Rule, ...] = (
          example="Please consider supporting us by disabling your ad blocker", counter="Sales of ad blockers rose last year, the report found.", max_words=40,
          seen="seed 000", needs=("block",)),
     _phrases("ad.label"),
+    Rule("ad.disclosure", "ad",
+         r"\baffiliate[\s-]*links?\b|\b(?:partner|provisions)[\s-]*links?\b|\benlaces?\s+(?:de\s+)?afiliad|\bliens?\s+(?:d[’']\s*)?affili"
+         r"|\blinks?\s+(?:di\s+)?affiliazion|\blinks?\s+(?:de\s+)?afiliad|\blink\w*\s+afiliacyjn|\baffiliatelinks?\b"
+         r"|\b(?:beitrag|artikel|post|video)\s+enthält\s+(?:unbezahlte\s+)?(?:werbung|affiliate|anzeigen)"
+         r"|\bthis\s+(?:post|article|video|page)\s+(?:contains|includes|may\s+contain)\s+(?:affiliate|sponsored|advertising|paid)"
+         r"|\bthis\s+(?:post|article|video)\s+(?:is|was)\s+sponsored\b",
+         example="*Werbung. Dieser Beitrag enthält Werbung für MYMARINI.",
+         counter="Sales through links on social media rose by a third, the retailers' association said.", max_words=50,
+         where=OUTSIDE, needs=("affiliat", "afiliad", "affili", "afiliacyjn", "partner", "provision", "enthält", "contain", "include", "sponsored"),
+         seen="advertising and affiliate-link disclosures at the top or foot of blog posts and product reviews"),
     # ── navigation, related links, promos ──────────────────────────────────────────────────────
     Rule("navigation.read_more", "navigation", r"^(?:read\s+(?:more|the\s+full\s+(?:story|article))|continue\s+reading|click\s+here\s+to\s+read|full\s+story)\b.{0,80}$",
          example="Read More From Original Article Here:", counter="Read more carefully, the judge told the lawyers, and you will see.",
