@@ -494,3 +494,17 @@ def test_a_marked_standfirst_just_before_the_story_is_kept_when_no_headline_ties
     assert_story_kept(a)
     assert lede in a.text
     assert other not in a.text
+
+
+def test_a_story_kept_in_a_template_script_inside_the_article_body_is_read():
+    # Blogger's template for Google's blogs (security.googleblog.com) puts the post in
+    # <script type="text/template"> inside itemprop="articleBody"; a widget's template elsewhere
+    # on the page stays unread.
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    raw = page("<div class='post' itemscope itemtype='http://schema.org/BlogPosting'><h2 class='title'>Ferry back in service</h2>"
+               f"<div class='post-body'><div class='post-content' itemprop='articleBody'><script type='text/template'>{story}</script>"
+               "<noscript>Please enable JavaScript.</noscript></div></div></div>"
+               "<script type='text/template'><div class='widget'><p>Sign in to see your saved stories and your reading list here.</p></div></script>")
+    a = clean(raw)
+    assert_story_kept(a)
+    assert "Sign in to see" not in a.text

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import lxml.html
 from lxml import etree
 
 from cleaner.html import markup as R
@@ -171,12 +172,38 @@ def marker_of(el: etree._Element) -> R.Marker | None:
 
 
 def prune(root: etree._Element) -> None:
-    """Drop what is never visible text: scripts, styles, form controls, hidden elements."""
+    """Drop what is never visible text: scripts, styles, form controls, hidden elements. A story
+    the page keeps in a ``<script type="text/template">`` inside its ``itemprop="articleBody"``
+    (Blogger's template for Google's blogs renders it with JavaScript) is opened first."""
+    _open_body_templates(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     for el in root.xpath('.//*[@hidden or @style[contains(., "none") or contains(., "hidden")]]'):
         if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             if el.tag not in ("html", "body"):
                 _drop(el)
+
+
+def _open_body_templates(root: etree._Element) -> None:
+    """Put the markup of a text/template script inside the element the page calls its
+    articleBody in the script's place. Only there: elsewhere such templates are widgets'
+    (``<div><%= name %></div>``), never the story."""
+    for body in root.xpath('.//*[@itemprop="articleBody"]'):
+        for script in body.iter("script"):
+            if (script.get("type") or "").strip().lower() != "text/template" or not (script.text or "").strip():
+                continue
+            try:
+                parts = lxml.html.fragments_fromstring(script.text, no_leading_text=False)
+            except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+                continue
+            holder = lxml.html.Element("div")
+            for part in parts:
+                if isinstance(part, str):
+                    holder.text = (holder.text or "") + part
+                else:
+                    holder.append(part)
+            holder.tail = script.tail
+            script.getparent().replace(script, holder)
+            break  # the iterator does not survive the replacement; a body holds one template
 
 
 def _drop(el: etree._Element) -> None:
