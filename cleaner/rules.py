@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.6"
+RULES_VERSION = "2026.12.7"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -328,6 +328,11 @@ RULES: tuple[Rule, ...] = (
          r"^(?:[*+•·]\s+)?(?:(?:(?:first|originally)\s+published|published|updated|posted|last\s+updated|modified|created|date)\s*(?:on|at)?\s*:?\s*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?:\d{1,4}[-./]\d{1,2}[-./]\d{1,4}|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{2,4}|(?:updated\s+)?(?:\d+|an?)\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[mhdw])\s+ago)(?:\s*(?:,|at|-|–|\||/)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)?\s*(?:[|/].{0,40})?$",
          example="Published: March 2, 2022 10:30 am EST", counter="March 2, 2022 was the day the city fell.", max_words=12,
          seen="date lines under headlines"),
+    Rule("timestamp.reading_time", "timestamp",
+         rf"^\W*(?=.*[\d:：])(?:\d+(?:\s*[-–]\s*\d+)?\s*{_alt(lexicon.words('time_units'))}\.?\s*)?{_alt(lexicon.words('reading_labels'))}"
+         rf"\s*[:：]?\s*(?:\d+(?:\s*[-–]\s*\d+)?\s*(?:{_alt(lexicon.words('time_units'))}\.?)?)?\W*$",
+         example="Lesezeit: 3 Minuten", counter="Reading time: the children's favourite hour, the teacher said.", max_words=8,
+         seen="the reading time a page gives under its headline, in the lexicon's languages (reading_labels, time_units)"),
     Rule("timestamp.date_line", "timestamp", _date_line(),
          example="Donnerstag, 31. Mai 2012", counter="Am 31. Mai 2012 begann der Streik.", max_words=12, where=OUTSIDE,
          seen="date lines around a story in the lexicon's languages (cleaner/data/lexicons/boilerplate.json: date_names, date_labels)",

@@ -508,3 +508,16 @@ def test_a_story_kept_in_a_template_script_inside_the_article_body_is_read():
     a = clean(raw)
     assert_story_kept(a)
     assert "Sign in to see" not in a.text
+
+
+@pytest.mark.parametrize("token", ["sommario", "entradilla", "bajada", "chapeau", "vorspann"])
+def test_a_standfirst_named_in_the_newsroom_s_own_language_is_kept(token):
+    # vegolosi.it sets its lede in <div class="sommario">; Spanish, Argentine, French and German
+    # CMSs use entradilla, bajada, chapeau and Vorspann for the same element.
+    lede = "The harbour ferry is back after three weeks of engine repairs, and commuters are relieved, the operator said."
+    raw = page(f"<div class='post'><div class='{token}'><p>{lede}</p></div>"
+               f"<div class='post-content'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></div>",
+               head="<title>Ferry back in service</title>")
+    a = clean(raw)
+    assert_story_kept(a)
+    assert lede in a.text

@@ -148,13 +148,18 @@ CONTENT_TOKENS = frozenset((
 #: first block that says what the page's description says is the standfirst only when it sits in
 #: one of these: a lede the site copied into its description is still the story's first paragraph.
 #: Next to a related-box token they name the lede, not a box: German CMSs call it the teaser
-#: (``teaser-text``, ``article-teaser``), the word for a teaser box elsewhere.
+#: (``teaser-text``, ``article-teaser``), the word for a teaser box elsewhere.  Newsrooms in
+#: other languages have their own words for it (``sommario``, ``entradilla``, ``bajada``, ``chapeau``).
 STANDFIRST_TOKENS = frozenset((
     "lead", "lede", "standfirst", "dek", "deck", "subtitle", "subheadline", "sub-headline", "subhead",
     "summary", "sapo", "chapo", "excerpt", "description", "strapline", "abstract", "intro",
     "article-lead", "lead-text", "article-summary", "article-intro", "teaser-text", "kicker-text",
     "article-teaser", "artikel-teaser", "teaser-intro", "teaser-lead",
     "alternativeheadline",
+    # the same, as CMSs in other languages name it: Italian, Spanish, Portuguese, French, German,
+    # Polish and Dutch newsrooms' words for the standfirst
+    "sommario", "sumario", "resumen", "resumo", "entradilla", "bajada", "linha-fina", "chapeau",
+    "accroche", "vorspann", "anreisser", "lead-in", "leadin", "zajawka", "samenvatting",
 ))
 
 #: class/id tokens of elements that are rarely the story (readability's negative pattern).
