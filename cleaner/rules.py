@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.7"
+RULES_VERSION = "2026.12.8"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -83,8 +83,7 @@ def _teaser(group_id: str) -> Rule:
     g = _GROUPS[group_id]
     return Rule(f"{group_id}_teaser", g.category,
                 rf"^[\W_]*{_alt(g.all_phrases())}\s*[{re.escape(_TEASER_MARKS)}]+\s*\S.{{0,250}}$",
-                example="Lesen Sie auch: Bahn streicht im Winter die Nachtzüge nach Hamburg",
-                counter="Lesen Sie auch das Kleingedruckte, riet der Anwalt den Mietern.", max_words=40,
+                example=f"{g.example}: Bahn streicht im Winter die Nachtzüge nach Hamburg", counter=g.counter, max_words=40,
                 seen="read-also teasers between paragraphs, in the languages of cleaner/data/lexicons/boilerplate.json",
                 needs=tuple(_TEASER_MARKS))
 
@@ -243,6 +242,7 @@ RULES: tuple[Rule, ...] = (
          example="RELATED: China's top diplomat says ties with Russia are rock solid", counter="Read: the word the judge used, twice.",
          max_words=30, seen="inline promos between paragraphs"),
     _teaser("related.read_also"),
+    _teaser("navigation.prev_next"),
     # ── social and sharing ─────────────────────────────────────────────────────────────────────
     _phrases("social.label"),
     Rule("social.follow", "social", r"^(?:follow|like)\s+(?:us|me|\w+)\s+on\s+(?:facebook|twitter|x|instagram|telegram|linkedin|youtube|tiktok|social\s+media)\b",
