@@ -335,7 +335,9 @@ def rules() -> None:
     from cleaner.rules import listing
 
     t = Table(title="Rules", title_justify="left")
-    t.add_column("id"); t.add_column("category"); t.add_column("example or meaning", overflow="fold")
+    # ids and categories are never wrapped (one is looked up as a whole); the example folds instead
+    t.add_column("id", no_wrap=True); t.add_column("category", no_wrap=True)
+    t.add_column("example or meaning", overflow="fold")
     for rid, cat, example in listing():
         t.add_row(rid, cat, example, style=None)
     out.print(t, markup=False)
