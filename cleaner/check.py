@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
-from cleaner.records import Article
+from cleaner.records import Article, Skipped
 
 FORMATS = ("text", "json", "junit", "github", "markdown")
 EXCERPT_CHARS = 80
@@ -75,6 +75,7 @@ class CheckResult:
     passed: int = 0
     duplicates: int = 0
     max_quarantine_rate: float = 0.0
+    skipped: dict[str, int] = field(default_factory=dict)  # records that are not articles, by kind (WARC)
 
     @property
     def quarantined(self) -> int:
@@ -107,7 +108,9 @@ class CheckResult:
         n = len(self.files)
         return (f"{'PASS' if self.ok else 'FAIL'}: {n} file{'s' if n != 1 else ''}, {self.inputs} records: "
                 f"{self.passed} passed, {self.quarantined} failed, {self.duplicates} duplicates "
-                f"(quarantine rate {self.quarantine_rate:.1%}, limit {self.max_quarantine_rate:.1%})")
+                f"(quarantine rate {self.quarantine_rate:.1%}, limit {self.max_quarantine_rate:.1%})"
+                + (f"; {sum(self.skipped.values())} records not articles ("
+                   + ", ".join(f"{k} {n}" for k, n in sorted(self.skipped.items())) + ")" if self.skipped else ""))
 
     def to_dict(self) -> dict:
         return {
@@ -115,6 +118,7 @@ class CheckResult:
             "counts": {"files": len(self.files), "inputs": self.inputs, "passed": self.passed,
                        "failed": self.quarantined, "duplicates": self.duplicates},
             "quarantine_rate": self.quarantine_rate, "max_quarantine_rate": self.max_quarantine_rate,
+            "skipped_by_kind": dict(sorted(self.skipped.items())),
             "files": [{"path": p, "records": n, "failed": sum(1 for f in self.failures if f.path == p)}
                       for p, n in self.files.items()],
             "failures": [asdict(f) for f in self.failures],
@@ -139,6 +143,9 @@ def run_check(inputs: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONF
         result.files.setdefault(display_path(path), 0)
     entries = []
     for outcome in process(inputs, config, executor):
+        if isinstance(outcome, Skipped):  # a WARC request, image, 404: not a record to pass or fail
+            result.skipped[outcome.kind] = result.skipped.get(outcome.kind, 0) + 1
+            continue
         result.inputs += 1
         result.files[outcome.source.path] = result.files.get(outcome.source.path, 0) + 1
         if isinstance(outcome, Article):

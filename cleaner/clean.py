@@ -105,7 +105,20 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG,
         article = _clean_html(article, config, budget, common)
     else:
         article = clean_text(article, repair(article.raw, budget), common=common)
+    if article.published is None:
+        article.published = fetch_day(article.extra.get("fetched"))
     return identify(article)
+
+
+def fetch_day(fetched: object) -> str | None:
+    """The day a page was fetched (a WARC record's date), the fallback for a page that gives no date.
+
+    >>> fetch_day("2024-03-01T12:00:00Z"), fetch_day("yesterday"), fetch_day(None)
+    ('2024-03-01', None, None)
+    """
+    if isinstance(fetched, str) and re.match(r"\d{4}-\d{2}-\d{2}(?:T|$)", fetched):
+        return fetched[:10]
+    return None
 
 
 def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | None = None,

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from cleaner import __version__
 from cleaner.config import DEFAULT_CONFIG
-from cleaner.records import Quarantined
+from cleaner.records import Quarantined, Skipped
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Clean scraped news articles, validate them against the contract, publish versioned datasets.")
@@ -29,7 +29,7 @@ err = Console(stderr=True)
 
 EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
 
-InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json, optionally .gz).",
+InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json .warc .arc, optionally .gz).",
                                                           show_default=False)]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, show_default="all cores",
                                                    help="Worker processes (local) or LocalCluster workers (dask).")]
@@ -79,7 +79,7 @@ def _check_inputs(inputs: list[Path], follow_links: bool = False, writes: Option
         err.print(f"... and {len(skipped) - SKIPPED_SHOWN:,} more skipped", markup=False, highlight=False)
     if next(iter(iter_input_files(inputs, follow_links)), None) is None:
         raise _fail(f"no input files to read in {', '.join(map(display_path, inputs))} "
-                    "(.txt .html .jsonl .json, optionally .gz)")
+                    "(.txt .html .jsonl .json .warc .arc, optionally .gz)")
 
 
 def _config(follow_links: bool):
@@ -181,6 +181,8 @@ def _summary(path: Path, led) -> None:
     t.add_row("quarantined", f"[yellow]{led.quarantined:,}[/]" if led.quarantined else "0")
     t.add_row("duplicates", f"{led.duplicates:,}")
     t.add_row("balanced", "[green]yes[/] (inputs = published + quarantined + duplicates)" if led.balanced() else "[red]NO[/]")
+    for kind, n in sorted(led.skipped_by_kind.items()):
+        t.add_row(f"not an article: {kind}", f"{n:,}")
     out.print(t)
     if led.removals_by_category:
         r = Table(title="Removals by category", title_justify="left")
@@ -222,9 +224,13 @@ def clean(
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
     failed = 0
+    skipped: dict[str, int] = {}
     try:
         with sink:
             for rec in clean_inputs(inputs, config=_config(follow_links), executor=runner):
+                if isinstance(rec, Skipped):
+                    skipped[rec.kind] = skipped.get(rec.kind, 0) + 1
+                    continue
                 if isinstance(rec, Quarantined):
                     failed += 1
                     err.print(rec.message, markup=False, highlight=False)
@@ -235,6 +241,9 @@ def clean(
             raise  # another file's error, not the output's: main() names that file
         raise _fail(f"cannot write {output}: {exc.strerror or exc}; it holds the {sink.lines:,} whole "
                     "lines written before") from None
+    if skipped:
+        err.print(f"{sum(skipped.values()):,} records are not articles, not written: "
+                  + ", ".join(f"{kind} {n:,}" for kind, n in sorted(skipped.items())), markup=False, highlight=False)
     raise typer.Exit(EXIT_RECORDS if failed else EXIT_OK)
 
 

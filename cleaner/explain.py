@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import describe_language
-from cleaner.records import Article, LabelledLine, Quarantined, Source
+from cleaner.records import Article, LabelledLine, Quarantined, Skipped, Source
 
 # Colours for categories in a terminal; a category not listed gets one picked by its name.
 _PALETTE = ("magenta", "yellow", "cyan", "red", "blue", "green", "bright_magenta", "bright_yellow",
@@ -59,6 +59,8 @@ def explain_file(path: str | Path, record: int | None = None,
     out: list[Explained] = []
     articles: list[tuple[Explained, Article]] = []
     for rec in clean_records(records, config):
+        if isinstance(rec, Skipped):  # a WARC request or image: nothing to explain
+            continue
         if isinstance(rec, Quarantined):
             out.append(Explained(rec.source, quarantined=rec))
             continue

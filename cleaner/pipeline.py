@@ -53,7 +53,7 @@ from cleaner.executors import LocalExecutor, fit_executor
 from cleaner.publish.staging import StagedShard, publish_shard, staged_entries, staged_path, staged_summary
 from cleaner.publish.version import VersionWriter, check_name
 from cleaner.read import read_file
-from cleaner.records import Article, Ledger, Quarantined
+from cleaner.records import Article, Ledger, Quarantined, Skipped
 from cleaner.rules import RULES_VERSION
 from cleaner.stream import (InputShard, _validated, _work, checked_records, clean_records, plan_shards, read_shard,
                             validate_records)
@@ -126,11 +126,15 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
         return done
     inputs: dict[str, str] = {}
     checks: Counter = Counter()
+    skipped: Counter = Counter()
     n_in = n_articles = n_quarantined = 0
     with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
         for item in validate_records(clean_records(read_shard(shard, config), config, common), config):
-            n_in += 1
             inputs.setdefault(item.source.path, item.source.sha256)
+            if isinstance(item, Skipped):  # not an article: counted by kind, not an input of the balance
+                skipped[item.kind] += 1
+                continue
+            n_in += 1
             if isinstance(item, Article):
                 staged.add_article(item, dedup_entry(item, config))
                 n_articles += 1
@@ -142,7 +146,7 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
                 on_record(1)
         summary = {"shard": shard.index, "files": len(shard.paths), "inputs": n_in, "articles": n_articles,
                    "quarantined": n_quarantined, "quarantine_by_check": dict(sorted(checks.items())),
-                   "input_sha256": inputs}
+                   "skipped_by_kind": dict(sorted(skipped.items())), "input_sha256": inputs}
         staged.commit(summary)
     return summary
 
@@ -450,6 +454,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
             led.published += result["published"]
             led.duplicates += result["duplicates"]
             _add_counts(led.quarantine_by_check, staged["quarantine_by_check"])
+            _add_counts(led.skipped_by_kind, staged.get("skipped_by_kind", {}))
             _add_counts(led.removals_by_category, result["removals_by_category"])
             _add_counts(led.removals_by_rule, result["removals_by_rule"])
         final = writer.commit(led, {"files": tally.files, "input_shards": len(shards),

@@ -11,11 +11,13 @@ Formats, by name suffix (case-insensitive, each optionally followed by .gz):
 - .html .htm: one HTML article per file;
 - .jsonl .ndjson: one JSON object per line, read as a stream, line by line;
 - .json: one object or a list of objects (a .json file that holds JSON lines, as
-  `datasets.Dataset.to_json` writes them, is read as JSON lines).
+  `datasets.Dataset.to_json` writes them, is read as JSON lines);
+- .warc .arc: web archives, read record by record (`cleaner.warc`): each HTML page fetched is an
+  article, every other record a `Skipped` counted by kind.
 
 Limits come from `CleanerConfig`: a whole file (.txt, .html, .json) is read into memory only up to
 `max_file_bytes`, a .gz stream is never inflated past `max_file_bytes`, and no record's raw content
-is passed on past `max_record_bytes`.
+is passed on past `max_record_bytes` (a WARC file is streamed record by record, whatever its size).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from typing import Iterable, Iterator
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.decode import binary_kind, byte_order_mark, decode, decode_line
-from cleaner.records import Article, Quarantined, Source, article_id
+from cleaner.records import Article, Quarantined, Skipped, Source, article_id
 
 #: Name suffix -> `Source.format`. A name may add ".gz" to any of them.
 FORMATS = {
@@ -42,6 +44,7 @@ FORMATS = {
     ".html": "html", ".htm": "html",
     ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".json": "json",
+    ".warc": "warc", ".arc": "arc",
 }
 SUFFIXES = tuple(FORMATS) + tuple(suffix + ".gz" for suffix in FORMATS)
 
@@ -59,6 +62,7 @@ CHECKS = {
     "read.no_records": "a JSON list that holds no records",
     "read.no_text": "a JSON record without a 'text' or 'html' string",
     "read.wrong_type": "a known JSON field holding the wrong type",
+    "read.bad_record": "a WARC or ARC record that cannot be parsed (bad header, truncated member); the rest of the file is read",
     "read.link_outside": "a symbolic link to something outside the input folders (not followed without --follow-links)",
     "read.error": "the reader failed on this file: a bug, reported with the exception instead of a traceback",
 }
@@ -66,7 +70,7 @@ CHECKS = {
 #: Why a name under an input folder is not read, for the list of skipped files (`skipped_inputs`).
 SKIP_REASONS = {
     "hidden": "hidden (its name starts with '.')",
-    "unsupported": "not a supported input type (.txt .html .jsonl .json, optionally .gz)",
+    "unsupported": "not a supported input type (.txt .html .jsonl .json .warc .arc, optionally .gz)",
     "version": "a version published by news-cleaner (its files are output, not input)",
     "folder_link": "a link to a folder inside the input folders (its files are read where they are)",
     "seen": "a folder already walked through another link (--follow-links)",
@@ -196,7 +200,7 @@ def _inside(real: str, roots: Iterable[str]) -> bool:
 
 
 def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
-              roots: tuple[str, ...] | None = None) -> Iterator[Article | Quarantined]:
+              roots: tuple[str, ...] | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """The records of one input file; every problem with it becomes a `Quarantined` record.
 
     Never raises for what is in the file, nor for a file that cannot be read. `Source.sha256` is the
@@ -229,7 +233,7 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
         yield _quarantine(source, "read.error", f"the reader failed: {type(error).__name__}: {error}", "", config)
 
 
-def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
     """`read_file` once the link check is passed."""
     try:
         kind = _not_a_regular_file(path)
@@ -249,6 +253,10 @@ def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[A
         yield _quarantine(source, "read.unsupported_format", reason, "", config)
     elif fmt == "jsonl":
         yield from _read_jsonl(path, sha, config)
+    elif fmt in ("warc", "arc"):
+        from cleaner.warc import read_archive
+
+        yield from read_archive(path, Source(display_path(path), sha, 1, fmt), config)
     else:
         yield from _read_whole(path, sha, fmt, config)
 

@@ -1,7 +1,7 @@
 """The records that flow through every stage, each defined here and nowhere else.
 
-`Source`, `Label`, `LabelledLine`, `Removal`, `Article`, `Quarantined`, `Duplicate` and the `Ledger`
-of outcomes. `Label` is the one "(category, rule)" pair: the HTML markers, segments and blocks, the
+`Source`, `Label`, `LabelledLine`, `Removal`, `Article`, `Quarantined`, `Skipped`, `Duplicate` and the
+`Ledger` of outcomes. `Label` is the one "(category, rule)" pair: the HTML markers, segments and blocks, the
 classified lines and the removals all hold one.
 
 One record flows (datatrove's `Document`): a reader makes an `Article` holding the raw input, the
@@ -20,7 +20,8 @@ class Source:
     """Where a record came from; never lost, whatever happens later.
 
     `index` is the 1-based record position in the file: the line number for JSONL, the record
-    number for a JSON array, and 1 for a whole-file input (.txt, .html).
+    number for a JSON array or a WARC file (every record counted), and 1 for a whole-file input
+    (.txt, .html).
     """
 
     path: str
@@ -197,6 +198,18 @@ class Quarantined:
         return f"{self.source.where}: " + "; ".join(self.reasons)
 
 
+@dataclass(slots=True, frozen=True)
+class Skipped:
+    """A record of an input file that is not an article (a WARC request, an image response, a 404).
+
+    Not an input of the ledger's balance (nothing in it could be published), but never dropped
+    silently: the ledger counts it by `kind` (`cleaner.warc.SKIPPED_KINDS`) in `skipped_by_kind`.
+    """
+
+    source: Source
+    kind: str
+
+
 def sha256_bytes(data: bytes) -> str:
     """Hex sha256 of `data`.
 
@@ -227,7 +240,12 @@ def article_id(source: Source, raw: str, given: str | None = None) -> str:
 
 @dataclass(slots=True)
 class Ledger:
-    """What happened to every input record; `inputs == published + quarantined + duplicates`."""
+    """What happened to every input record; `inputs == published + quarantined + duplicates`.
+
+    `inputs` counts the records that could be articles. The others (`Skipped`: a crawl's requests,
+    images, redirects) are counted by kind in `skipped_by_kind`, so every record of every input
+    file is in exactly one of the two.
+    """
 
     inputs: int = 0
     published: int = 0
@@ -236,6 +254,7 @@ class Ledger:
     removals_by_category: dict[str, int] = field(default_factory=dict)
     removals_by_rule: dict[str, int] = field(default_factory=dict)
     quarantine_by_check: dict[str, int] = field(default_factory=dict)
+    skipped_by_kind: dict[str, int] = field(default_factory=dict)
 
     def balanced(self) -> bool:
         """True when every input record has exactly one outcome.
@@ -255,6 +274,7 @@ class Ledger:
             "removals_by_category": dict(sorted(self.removals_by_category.items())),
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "quarantine_by_check": dict(sorted(self.quarantine_by_check.items())),
+            "skipped_by_kind": dict(sorted(self.skipped_by_kind.items())),
         }
 
 

@@ -15,19 +15,21 @@ from cleaner.crossdoc import CommonLines, site_commons, site_of
 from cleaner.errors import RefusedRecord
 from cleaner.executors import InlineExecutor, fit_executor, input_work
 from cleaner.read import input_roots, iter_input_files, read_file
-from cleaner.records import Article, Quarantined
+from cleaner.records import Article, Quarantined, Skipped
 
 VALIDATION_BATCH = 2_000
 
 
 def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,
-                  common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined]:
+                  common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """Clean each article; one that makes the cleaner fail is quarantined with the error, not lost.
+
+    Quarantined and `Skipped` records pass through as they are.
 
     `common` holds the recurring lines of the sites that have any (`cleaner.crossdoc.site_commons`).
     """
     for rec in records:
-        if isinstance(rec, Quarantined):
+        if not isinstance(rec, Article):
             yield rec
             continue
         try:
@@ -43,15 +45,15 @@ def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfi
 
 
 def validate_records(items: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,
-                     batch: int = VALIDATION_BATCH) -> Iterator[Article | Quarantined]:
-    """Validate articles against the contract in batches; quarantined records pass through.
+                     batch: int = VALIDATION_BATCH) -> Iterator[Article | Quarantined | Skipped]:
+    """Validate articles against the contract in batches; quarantined and skipped records pass through.
 
     Callers hand it a whole shard, not one file at a time: a batch per file made a folder of
     one-article files pay the contract's fixed cost once per article (1,000 files: 6.5x one JSONL).
     """
     pending: list[Article] = []
     for item in items:
-        if isinstance(item, Quarantined):
+        if not isinstance(item, Article):
             yield item
             continue
         pending.append(item)
@@ -62,7 +64,7 @@ def validate_records(items: Iterable[Article | Quarantined], config: CleanerConf
         yield from _validated(pending, config)
 
 
-def _validated(articles: list[Article], config: CleanerConfig) -> Iterator[Article | Quarantined]:
+def _validated(articles: list[Article], config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
     from cleaner.validate import validate_articles  # pandas + pandera: imported only when validating
 
     good, bad = validate_articles(articles, config)
@@ -71,7 +73,7 @@ def _validated(articles: list[Article], config: CleanerConfig) -> Iterator[Artic
 
 
 def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT_CONFIG, executor=None,
-                    *, validate: bool = True) -> Iterator[Article | Quarantined]:
+                    *, validate: bool = True) -> Iterator[Article | Quarantined | Skipped]:
     """Every input record cleaned (and validated unless `validate=False`), in input order.
 
     First the sites' recurring lines are counted (`cleaner.crossdoc.site_commons`: nothing to
@@ -98,14 +100,14 @@ def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT
 
 
 def _shard_records(shard: InputShard, config: CleanerConfig, validate: bool,
-                   common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined]:
+                   common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """A shard's records; validated in batches across its files, since a batch per file makes a
     folder of one-article files pay the contract's fixed cost once per article (8x slower)."""
     records = clean_records(read_shard(shard, config), config, common)
     yield from (validate_records(records, config) if validate else records)
 
 
-def read_shard(shard: InputShard, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+def read_shard(shard: InputShard, config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
     """Every record of a shard's files, read with the shard's input tree as the bound for links."""
     roots = shard.roots or None
     for path in shard.paths:

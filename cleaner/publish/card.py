@@ -120,6 +120,7 @@ def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[
         *_language_section(languages, mismatches or {}, c["published"]),
         *_tally("Removals by category", "category", c["removals_by_category"]),
         *_tally("Quarantine by check", "check", c["quarantine_by_check"]),
+        *(_tally("Records that are not articles", "kind", c["skipped_by_kind"]) if c.get("skipped_by_kind") else []),
         "## Files", "",
         "| config | folder | shards | rows |", "|---|---|---:|---:|",
         *[f"| {cfg} | {folder}/ | {shards[cfg]} | {rows[cfg]} |" for cfg, folder, _ in tables.CONFIGS],
