@@ -29,7 +29,7 @@ err = Console(stderr=True)
 
 EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
 
-InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json .warc .arc, optionally .gz).",
+InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json .warc .arc .parquet .arrow .csv, optionally .gz).",
                                                           show_default=False)]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, show_default="all cores",
                                                    help="Worker processes (local) or LocalCluster workers (dask).")]
@@ -38,6 +38,10 @@ SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask s
                                                      "(with --executor dask; default: a LocalCluster).")]
 FollowLinksOpt = Annotated[bool, typer.Option("--follow-links", help="Read through symbolic links that lead out of "
                                               "the input folders (default: quarantine them, read.link_outside).")]
+TextFieldOpt = Annotated[str, typer.Option("--text-field", help="The JSON key or table column holding a record's text.")]
+HtmlFieldOpt = Annotated[str, typer.Option("--html-field", help="The JSON key or table column holding a record's HTML.")]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", help="The JSON key or table column holding a record's id.")]
+UrlFieldOpt = Annotated[str, typer.Option("--url-field", help="The JSON key or table column holding a record's URL.")]
 
 
 def _executor(executor: str, workers: Optional[int], scheduler: Optional[str]):
@@ -79,11 +83,16 @@ def _check_inputs(inputs: list[Path], follow_links: bool = False, writes: Option
         err.print(f"... and {len(skipped) - SKIPPED_SHOWN:,} more skipped", markup=False, highlight=False)
     if next(iter(iter_input_files(inputs, follow_links)), None) is None:
         raise _fail(f"no input files to read in {', '.join(map(display_path, inputs))} "
-                    "(.txt .html .jsonl .json .warc .arc, optionally .gz)")
+                    "(.txt .html .jsonl .json .warc .arc .parquet .arrow .csv, optionally .gz)")
 
 
-def _config(follow_links: bool):
-    return DEFAULT_CONFIG.with_(follow_links=True) if follow_links else DEFAULT_CONFIG
+def _config(follow_links: bool, text_field: str = "text", html_field: str = "html", id_field: str = "id",
+            url_field: str = "url"):
+    """The settings the options ask for (the defaults unless an option was given)."""
+    changes = {key: value for key, value in (("follow_links", follow_links), ("text_field", text_field),
+                                             ("html_field", html_field), ("id_field", id_field),
+                                             ("url_field", url_field)) if value != getattr(DEFAULT_CONFIG, key)}
+    return DEFAULT_CONFIG.with_(**changes) if changes else DEFAULT_CONFIG
 
 
 SKIPPED_SHOWN = 20
@@ -106,6 +115,10 @@ def run(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     follow_links: FollowLinksOpt = False,
+    text_field: TextFieldOpt = "text",
+    html_field: HtmlFieldOpt = "html",
+    id_field: IdFieldOpt = "id",
+    url_field: UrlFieldOpt = "url",
 ) -> None:
     """Clean, validate and publish INPUTS as OUT/NAME/VERSION (no INPUTS: the sample corpus).
 
@@ -137,7 +150,8 @@ def run(
                     progress.update(task, records=f"{counts['record']:,}", rate=f"{counts['record'] / elapsed:,.0f}")
 
             path, ledger = build(inputs, out_dir, name, version, parent=parent, executor=runner,
-                                 config=_config(follow_links), on_progress=on_progress)
+                                 config=_config(follow_links, text_field, html_field, id_field, url_field),
+                                 on_progress=on_progress)
     except (VersionExistsError, RunInProgress) as exc:
         raise _fail(f"{exc.filename}: {exc.strerror}") from None
     except ValueError as exc:
@@ -206,6 +220,10 @@ def clean(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     follow_links: FollowLinksOpt = False,
+    text_field: TextFieldOpt = "text",
+    html_field: HtmlFieldOpt = "html",
+    id_field: IdFieldOpt = "id",
+    url_field: UrlFieldOpt = "url",
 ) -> None:
     """Clean INPUTS (no validation, no publishing) and write one JSON record a line.
 
@@ -227,7 +245,8 @@ def clean(
     skipped: dict[str, int] = {}
     try:
         with sink:
-            for rec in clean_inputs(inputs, config=_config(follow_links), executor=runner):
+            for rec in clean_inputs(inputs, config=_config(follow_links, text_field, html_field, id_field, url_field),
+                                    executor=runner):
                 if isinstance(rec, Skipped):
                     skipped[rec.kind] = skipped.get(rec.kind, 0) + 1
                     continue
@@ -257,6 +276,10 @@ def check(
     executor: ExecutorOpt = "local",
     scheduler: SchedulerOpt = None,
     follow_links: FollowLinksOpt = False,
+    text_field: TextFieldOpt = "text",
+    html_field: HtmlFieldOpt = "html",
+    id_field: IdFieldOpt = "id",
+    url_field: UrlFieldOpt = "url",
 ) -> None:
     """The CI gate: clean and validate INPUTS without publishing; exit 1 if records fail the contract."""
     from cleaner.check import FORMATS, render, run_check
@@ -266,7 +289,7 @@ def check(
     if not inputs:
         raise _fail("give at least one input file or folder")
     _check_inputs(inputs, follow_links, writes=output)
-    result = run_check(inputs, _config(follow_links), max_quarantine_rate, _executor(executor, workers, scheduler))
+    result = run_check(inputs, _config(follow_links, text_field, html_field, id_field, url_field), max_quarantine_rate, _executor(executor, workers, scheduler))
     if not result.files:
         raise _fail(f"no input files found in {', '.join(map(str, inputs))}")
     if output is None:
@@ -289,13 +312,17 @@ def explain(
     file: Annotated[Path, typer.Argument(help="One input file (.txt .html .jsonl .json, optionally .gz).")],
     record: Annotated[Optional[int], typer.Option("--record", "-r", help="Only the record at this line (JSONL) or position (JSON array).")] = None,
     follow_links: FollowLinksOpt = False,
+    text_field: TextFieldOpt = "text",
+    html_field: HtmlFieldOpt = "html",
+    id_field: IdFieldOpt = "id",
+    url_field: UrlFieldOpt = "url",
 ) -> None:
     """Show FILE as it came in, each removed line marked with its category and rule, and the metadata found."""
     from cleaner.explain import explain_file, render_plain, render_rich
 
     if not file.is_file():
         raise _fail(f"no such file: {file}")
-    items = explain_file(file, record, _config(follow_links))
+    items = explain_file(file, record, _config(follow_links, text_field, html_field, id_field, url_field))
     if not items:
         raise _fail(f"{file}: no record {record}" if record is not None else f"{file}: no records")
     if out.is_terminal:

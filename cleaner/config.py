@@ -20,6 +20,11 @@ class CleanerConfig:
     max_file_bytes: int = 256 * 2**20   # one input file (after decompression)
     max_record_bytes: int = 16 * 2**20  # one record's raw content (one .txt/.html file, one JSON record)
     follow_links: bool = False          # read through symbolic links that lead out of the input folders
+    # the fields (JSON keys, table columns) that hold a record's text, HTML, id and URL
+    text_field: str = "text"
+    html_field: str = "html"
+    id_field: str = "id"
+    url_field: str = "url"
     # publishing
     shard_rows: int = 20_000            # articles per Parquet shard
     row_group_rows: int = 2_000

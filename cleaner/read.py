@@ -13,7 +13,10 @@ Formats, by name suffix (case-insensitive, each optionally followed by .gz):
 - .json: one object or a list of objects (a .json file that holds JSON lines, as
   `datasets.Dataset.to_json` writes them, is read as JSON lines);
 - .warc .arc: web archives, read record by record (`cleaner.warc`): each HTML page fetched is an
-  article, every other record a `Skipped` counted by kind.
+  article, every other record a `Skipped` counted by kind;
+- .parquet .arrow .feather .ipc .csv: tables, one record a row (`cleaner.tabular`); a folder that
+  `datasets.Dataset.save_to_disk` wrote is read as its .arrow files (its metadata files are not
+  records).
 
 Limits come from `CleanerConfig`: a whole file (.txt, .html, .json) is read into memory only up to
 `max_file_bytes`, a .gz stream is never inflated past `max_file_bytes`, and no record's raw content
@@ -45,7 +48,12 @@ FORMATS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".json": "json",
     ".warc": "warc", ".arc": "arc",
+    ".parquet": "parquet", ".arrow": "arrow", ".feather": "arrow", ".ipc": "arrow", ".csv": "csv",
 }
+#: Formats read from a file that must be seekable: never gzipped.
+UNCOMPRESSED_ONLY = ("parquet", "arrow")
+#: The metadata files `datasets.Dataset.save_to_disk` writes beside its .arrow files: not records.
+DATASET_METADATA = ("dataset_info.json", "state.json", "dataset_dict.json")
 SUFFIXES = tuple(FORMATS) + tuple(suffix + ".gz" for suffix in FORMATS)
 
 #: Every check id this module puts in `Quarantined.checks`, with what it means.
@@ -70,8 +78,9 @@ CHECKS = {
 #: Why a name under an input folder is not read, for the list of skipped files (`skipped_inputs`).
 SKIP_REASONS = {
     "hidden": "hidden (its name starts with '.')",
-    "unsupported": "not a supported input type (.txt .html .jsonl .json .warc .arc, optionally .gz)",
+    "unsupported": "not a supported input type (.txt .html .jsonl .json .warc .arc .parquet .arrow .csv, optionally .gz)",
     "version": "a version published by news-cleaner (its files are output, not input)",
+    "dataset_metadata": "a Hugging Face dataset's metadata (its .arrow files are read)",
     "folder_link": "a link to a folder inside the input folders (its files are read where they are)",
     "seen": "a folder already walked through another link (--follow-links)",
 }
@@ -257,6 +266,14 @@ def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[A
         from cleaner.warc import read_archive
 
         yield from read_archive(path, Source(display_path(path), sha, 1, fmt), config)
+    elif fmt in UNCOMPRESSED_ONLY and _is_gzip(path):
+        source = Source(display_path(path), sha, 1, fmt)
+        yield _quarantine(source, "read.unsupported_format", f"a gzipped .{fmt} file cannot be read in pieces; "
+                          "store it uncompressed (Parquet and Arrow compress inside the file)", "", config)
+    elif fmt in ("parquet", "arrow", "csv"):
+        from cleaner.tabular import read_table
+
+        yield from read_table(path, Source(display_path(path), sha, 1, fmt), config)
     else:
         yield from _read_whole(path, sha, fmt, config)
 
@@ -318,9 +335,12 @@ def _walk(roots: list[Path], follow_links: bool = False,
                 else:
                     kept.append(name)
             subfolders[:] = kept
+            dataset = "state.json" in names and "dataset_info.json" in names  # datasets' save_to_disk
             for name in sorted(names):
                 if name.startswith("."):
                     skip((here / name, SKIP_REASONS["hidden"]))
+                elif name in DATASET_METADATA and (dataset or name == "dataset_dict.json"):
+                    skip((here / name, SKIP_REASONS["dataset_metadata"]))
                 elif _format_of(name) is None:
                     skip((here / name, SKIP_REASONS["unsupported"]))
                 else:
@@ -742,7 +762,8 @@ def _record(value: object, source: Source, encoding: str, config: CleanerConfig,
 
     A field set to null counts as absent. An `html` string is preferred over `text` for the raw
     content (the `text` is kept in `extra`), unless the `html` is blank and the `text` is not:
-    scrapers write `"html": ""` when they did not keep the page.
+    scrapers write `"html": ""` when they did not keep the page. The text, HTML, id and URL fields
+    may go by other names (`config.text_field`, ..., the CLI's `--text-field`).
 
     >>> src = Source("feed.jsonl", "0" * 64, 3, "jsonl")
     >>> _record({"text": "Body", "title": 7}, src, "utf-8", DEFAULT_CONFIG).message
@@ -756,9 +777,10 @@ def _record(value: object, source: Source, encoding: str, config: CleanerConfig,
     if not isinstance(value, dict):
         reason = f"record is {_json_type(value)}, not an object"
         return _quarantine(source, "read.not_an_object", reason, raw, config)
+    text_key, html_key, id_key, url_key = config.text_field, config.html_field, config.id_field, config.url_field
+    strings = (text_key, html_key) + tuple(url_key if name == "url" else name for name in STRING_FIELDS)
     problems = [(f"'{name}' is not a string (got {_json_type(value[name])})")
-                for name in ("text", "html") + STRING_FIELDS
-                if value.get(name) is not None and not isinstance(value[name], str)]
+                for name in strings if value.get(name) is not None and not isinstance(value[name], str)]
     authors = value.get("authors")
     if isinstance(authors, str):
         authors = [authors]
@@ -766,25 +788,27 @@ def _record(value: object, source: Source, encoding: str, config: CleanerConfig,
         authors = []
     elif not (isinstance(authors, list) and all(isinstance(a, str) for a in authors)):
         problems.append(f"'authors' is not a string or a list of strings (got {_json_type(authors)})")
-    given = value.get("id")
+    given = value.get(id_key)
     if given is not None and (isinstance(given, bool) or not isinstance(given, (str, int))):
-        problems.append(f"'id' is not a string or an integer (got {_json_type(given)})")
+        problems.append(f"'{id_key}' is not a string or an integer (got {_json_type(given)})")
     if problems:
         return Quarantined(source=source, stage="read", checks=["read.wrong_type"] * len(problems),
                            reasons=problems, raw=_truncate(raw, config.max_record_bytes))
-    text, html = value.get("text"), value.get("html")
+    text, html = value.get(text_key), value.get(html_key)
     if text is None and html is None:
-        return _quarantine(source, "read.no_text", "no 'text' or 'html' field", raw, config)
+        return _quarantine(source, "read.no_text", f"no '{text_key}' or '{html_key}' field", raw, config)
 
-    extra = {key: item for key, item in value.items() if key not in KNOWN_FIELDS}
+    known = KNOWN_FIELDS if strings[:2] == ("text", "html") and (id_key, url_key) == ("id", "url") \
+        else frozenset(("authors", text_key, html_key, id_key) + strings)
+    extra = {key: item for key, item in value.items() if key not in known}
     if html is not None and (html.strip() or text is None or not text.strip()):
         content, content_type = html, "html"
         if text is not None:
-            extra["text"] = text
+            extra[text_key] = text
     else:
         content, content_type = text, "text"
         if html is not None:
-            extra["html"] = html
+            extra[html_key] = html
     size = len(content) if len(content) * 4 <= config.max_record_bytes else _utf8_size(content)
     if size > config.max_record_bytes:
         return _too_large_record(source, size, raw, config)
@@ -799,7 +823,7 @@ def _record(value: object, source: Source, encoding: str, config: CleanerConfig,
         id=article_id(source, content, given=None if given is None else str(given)),
         source=source, raw=content, content_type=content_type,
         title=value.get("title"), subtitle=value.get("subtitle"), authors=authors,
-        published=published, url=value.get("url"), site_name=value.get("site_name"),
+        published=published, url=value.get(url_key), site_name=value.get("site_name"),
         declared_language=value.get("language"), extra=extra,
     )
 
