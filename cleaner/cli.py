@@ -29,7 +29,8 @@ err = Console(stderr=True)
 
 EXIT_OK, EXIT_RECORDS, EXIT_USAGE = 0, 1, 2
 
-InputsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt .html .jsonl .json .warc .arc .parquet .arrow .csv, optionally .gz).",
+InputsArg = Annotated[Optional[list[str]], typer.Argument(help="Files or folders (.txt .html .jsonl .json .warc .arc "
+                                                         ".parquet .arrow .csv, optionally .gz), or fsspec URLs (s3://, gs://, hf://, https://).",
                                                           show_default=False)]
 WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", min=1, show_default="all cores",
                                                    help="Worker processes (local) or LocalCluster workers (dask).")]
@@ -62,13 +63,17 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _check_inputs(inputs: list[Path], follow_links: bool = False, writes: Optional[Path] = None) -> None:
+def _check_inputs(inputs: list, follow_links: bool = False, writes: Optional[Path] = None) -> None:
     """Refuse (exit 2, before anything is written) inputs that do not exist or hold nothing to read,
     and an output file `writes` that is an input or lies inside an input folder; list on stderr
     what the walk skips, with the reason."""
     from cleaner.read import display_path, input_overlap, iter_input_files, skipped_inputs
+    from cleaner.remote import exists, is_url
 
-    missing = [display_path(p) for p in inputs if not p.exists()]
+    try:
+        missing = [display_path(p) for p in inputs if not (exists(p) if is_url(p) else Path(p).exists())]
+    except (ImportError, ValueError, OSError) as exc:  # no s3fs, a malformed URL, no credentials
+        raise _fail(f"cannot reach the inputs: {type(exc).__name__}: {exc}") from None
     if missing:
         raise _fail(f"no such file or folder: {', '.join(missing)}")
     if writes is not None and str(writes) != "-":

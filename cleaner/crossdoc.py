@@ -39,7 +39,6 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from cleaner.classify import norm, segment
@@ -284,7 +283,7 @@ def _read_shard(shard, config: CleanerConfig) -> Iterable:
     """A shard's records as `cleaner.stream.read_shard` reads them (its input tree bounds links)."""
     roots = getattr(shard, "roots", None) or None
     for path in shard.paths:
-        yield from read_file(Path(path), config, roots)
+        yield from read_file(path, config, roots)
 
 
 def census_shard(shard, config: CleanerConfig = DEFAULT_CONFIG) -> Counter[str]:

@@ -308,7 +308,7 @@ def _publish_one(item: tuple[int, dict, dict], work: str, version_tmp: str, conf
 
 def _raw_of(path: str, index: int, config: CleanerConfig) -> str:
     """The raw content of record `index` of `path`, read again (quarantine keeps what came in)."""
-    for rec in read_file(Path(path), config):
+    for rec in read_file(path, config):
         if rec.source.index == index:
             return rec.raw
     return ""

@@ -121,11 +121,26 @@ def iter_input_files(paths: Iterable[str | os.PathLike], follow_links: bool = Fa
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    roots = [Path(p) for p in paths]
+    from cleaner.remote import exists, is_url
+
+    roots = [p if is_url(p) else Path(p) for p in paths]
     for root in roots:
-        if not root.exists():
+        if not (exists(root) if isinstance(root, str) else root.exists()):
             raise FileNotFoundError(errno.ENOENT, "input path does not exist", str(root))
-    return _walk(roots, follow_links, skipped)
+    return _walk_inputs(roots, follow_links, skipped)
+
+
+def _walk_inputs(roots: list, follow_links: bool, skipped: list | None) -> Iterator[Path | str]:
+    """Each root in turn: a local one walked (`_walk`), a URL listed (`cleaner.remote.remote_files`)."""
+    from cleaner.remote import remote_files
+
+    local = [root for root in roots if isinstance(root, Path)]
+    inside = input_roots(local)
+    for root in roots:
+        if isinstance(root, str):
+            yield from remote_files(root, skipped)
+        else:
+            yield from _walk([root], follow_links, skipped, inside)
 
 
 def skipped_inputs(paths: Iterable[str | os.PathLike], follow_links: bool = False) -> list[tuple[Path, str]]:
@@ -151,8 +166,10 @@ def input_roots(paths: Iterable[str | os.PathLike]) -> tuple[str, ...]:
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    from cleaner.remote import is_url
+
     return tuple(sorted({os.path.realpath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)))
-                         for p in paths}))
+                         for p in paths if not is_url(p)}))
 
 
 def input_overlap(output: str | os.PathLike, paths: Iterable[str | os.PathLike]) -> str | None:
@@ -224,7 +241,15 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
     >>> sample = next(iter_input_files([Path(pkg).parent / "data" / "samples"]))
     >>> [(type(r).__name__, r.content_type, r.source.index) for r in read_file(sample)]
     [('Article', 'text', 1)]
+
+    `path` may be an fsspec URL (`cleaner.remote`): the object is copied and read, its records
+    named by the URL.
     """
+    from cleaner.remote import is_url
+
+    if is_url(path):
+        yield from _read_remote(str(path), config)
+        return
     path = Path(path)
     fmt = _format_of(path.name)
     if roots and os.path.islink(path) and not _inside(os.path.realpath(path), roots):
@@ -240,6 +265,19 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
     except Exception as error:  # noqa: BLE001 - a reader bug must not end the run; the record says which
         source = Source(display_path(path), "", index + 1, fmt or "unknown")
         yield _quarantine(source, "read.error", f"the reader failed: {type(error).__name__}: {error}", "", config)
+
+
+def _read_remote(url: str, config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
+    """The records of the object at `url`, read from a local copy and named by the URL."""
+    from cleaner.remote import local_copy, renamed
+
+    try:
+        with local_copy(url) as local:
+            for record in read_file(local, config):
+                yield renamed(record, display_path(local), url)
+    except OSError as error:
+        source = Source(url, "", 1, _format_of(url.rsplit("/", 1)[-1]) or "unknown")
+        yield _quarantine(source, "read.unreadable", f"cannot fetch: {type(error).__name__}: {error}", "", config)
 
 
 def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
@@ -298,10 +336,12 @@ def read_inputs(paths: Iterable[str | os.PathLike],
 # --- walking -------------------------------------------------------------------------------------
 
 def _walk(roots: list[Path], follow_links: bool = False,
-          skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
-    """Yield each root that is a file, and the supported files under each root that is a folder."""
+          skipped: list[tuple[Path, str]] | None = None, inside: tuple[str, ...] | None = None) -> Iterator[Path]:
+    """Yield each root that is a file, and the supported files under each root that is a folder.
+
+    `inside`: the input tree folder links may point into (`input_roots` of every root given)."""
     skip = skipped.append if skipped is not None else (lambda item: None)
-    inside = input_roots(roots)
+    inside = input_roots(roots) if inside is None else inside
     for root in roots:
         if not root.is_dir():
             yield root

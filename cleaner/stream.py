@@ -15,6 +15,7 @@ from cleaner.crossdoc import CommonLines, site_commons, site_of
 from cleaner.errors import RefusedRecord
 from cleaner.executors import InlineExecutor, fit_executor, input_work
 from cleaner.read import input_roots, iter_input_files, read_file
+from cleaner.remote import size as remote_size
 from cleaner.records import Article, Quarantined, Skipped
 
 VALIDATION_BATCH = 2_000
@@ -111,7 +112,7 @@ def read_shard(shard: InputShard, config: CleanerConfig) -> Iterator[Article | Q
     """Every record of a shard's files, read with the shard's input tree as the bound for links."""
     roots = shard.roots or None
     for path in shard.paths:
-        yield from read_file(Path(path), config, roots)
+        yield from read_file(path, config, roots)  # a str: an fsspec URL stays one
 
 
 def shard_records(shard: InputShard, config: CleanerConfig, validate: bool = True,
@@ -179,6 +180,9 @@ def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None,
     roots = () if follow_links else input_roots(paths)
     files = []
     for path in iter_input_files(paths, follow_links):
+        if isinstance(path, str):  # an fsspec URL
+            files.append((path, remote_size(path)))
+            continue
         try:
             files.append((str(path), path.stat().st_size))
         except OSError:
