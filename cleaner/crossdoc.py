@@ -282,8 +282,9 @@ class LineCounts:
 def _read_shard(shard, config: CleanerConfig) -> Iterable:
     """A shard's records as `cleaner.stream.read_shard` reads them (its input tree bounds links)."""
     roots = getattr(shard, "roots", None) or None
-    for path in shard.paths:
-        yield from read_file(path, config, roots)
+    pieces = getattr(shard, "pieces", ()) or (None,) * len(shard.paths)
+    for path, piece in zip(shard.paths, pieces):
+        yield from read_file(path, config, roots, piece)
 
 
 def census_shard(shard, config: CleanerConfig = DEFAULT_CONFIG) -> Counter[str]:

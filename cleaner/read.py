@@ -25,9 +25,11 @@ is passed on past `max_record_bytes` (a WARC file is streamed record by record, 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
@@ -225,8 +227,8 @@ def _inside(real: str, roots: Iterable[str]) -> bool:
     return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
-              roots: tuple[str, ...] | None = None) -> Iterator[Article | Quarantined | Skipped]:
+def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG, roots: tuple[str, ...] | None = None,
+              piece: Piece | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """The records of one input file; every problem with it becomes a `Quarantined` record.
 
     Never raises for what is in the file, nor for a file that cannot be read. `Source.sha256` is the
@@ -243,7 +245,7 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
     [('Article', 'text', 1)]
 
     `path` may be an fsspec URL (`cleaner.remote`): the object is copied and read, its records
-    named by the URL.
+    named by the URL. With a `piece` (`split_file`), only that part of the file is read.
     """
     from cleaner.remote import is_url
 
@@ -259,7 +261,7 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG,
         return
     index = 0
     try:
-        for record in _read_file(path, fmt, config):
+        for record in _read_file(path, fmt, config, piece):
             index = record.source.index
             yield record
     except Exception as error:  # noqa: BLE001 - a reader bug must not end the run; the record says which
@@ -280,7 +282,8 @@ def _read_remote(url: str, config: CleanerConfig) -> Iterator[Article | Quaranti
         yield _quarantine(source, "read.unreadable", f"cannot fetch: {type(error).__name__}: {error}", "", config)
 
 
-def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
+def _read_file(path: Path, fmt: str | None, config: CleanerConfig,
+               piece: Piece | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """`read_file` once the link check is passed."""
     try:
         kind = _not_a_regular_file(path)
@@ -289,7 +292,7 @@ def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[A
             source = Source(display_path(path), "", 1, fmt or "unknown")
             yield _quarantine(source, "read.unreadable", f"not a regular file ({kind})", "", config)
             return
-        sha = _sha256_file(path)
+        sha = piece.sha256 if piece is not None else _sha256_file(path)
     except OSError as error:
         source = Source(display_path(path), "", 1, fmt or "unknown")
         yield _quarantine(source, "read.unreadable", f"cannot read file: {error}", "", config)
@@ -299,11 +302,15 @@ def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[A
         reason = f"unsupported file type {display_path(path.name)!r} (expected one of {', '.join(FORMATS)}, optionally .gz)"
         yield _quarantine(source, "read.unsupported_format", reason, "", config)
     elif fmt == "jsonl":
-        yield from _read_jsonl(path, sha, config)
+        yield from _read_jsonl(path, sha, config, piece)
     elif fmt in ("warc", "arc"):
         from cleaner.warc import read_archive
 
-        yield from read_archive(path, Source(display_path(path), sha, 1, fmt), config)
+        source = Source(display_path(path), sha, 1, fmt)
+        if piece is None:
+            yield from read_archive(path, source, config)
+        else:
+            yield from read_archive(path, source, config, piece.start, piece.stop, piece.before)
     elif fmt in UNCOMPRESSED_ONLY and _is_gzip(path):
         source = Source(display_path(path), sha, 1, fmt)
         yield _quarantine(source, "read.unsupported_format", f"a gzipped .{fmt} file cannot be read in pieces; "
@@ -311,7 +318,9 @@ def _read_file(path: Path, fmt: str | None, config: CleanerConfig) -> Iterator[A
     elif fmt in ("parquet", "arrow", "csv"):
         from cleaner.tabular import read_table
 
-        yield from read_table(path, Source(display_path(path), sha, 1, fmt), config)
+        groups = None if piece is None else range(piece.start, piece.stop)
+        yield from read_table(path, Source(display_path(path), sha, 1, fmt), config, groups,
+                              0 if piece is None else piece.before)
     else:
         yield from _read_whole(path, sha, fmt, config)
 
@@ -635,6 +644,119 @@ def _without_lone_surrogates(value: object) -> object:
     return value
 
 
+# --- pieces of one big file ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A part of one big input file that one worker reads: bytes [start, stop) cut at line (JSONL)
+    or record (WARC, ARC) boundaries, or Parquet row groups [start, stop).
+
+    `before` is how many lines, records or rows of the file come before it, so `Source.index` is
+    the same as when the file is read whole; `sha256` is the whole file's, computed once.
+    """
+
+    start: int
+    stop: int
+    before: int
+    sha256: str
+
+
+#: Formats a big file of which is cut into pieces (`split_file`); a gzipped JSONL cannot be cut
+#: (a gzip stream has no entry points) and is streamed whole.
+SPLITTABLE = ("jsonl", "warc", "arc", "parquet")
+
+
+def split_file(path: Path, piece_bytes: int) -> list[Piece] | None:
+    """Cut a big input file into pieces of about `piece_bytes` each, or None when it is not cut.
+
+    The cut depends on the file alone (its bytes and `piece_bytes`), never on the workers, so the
+    records and their order are the same however many pieces run at once. Not cut: a file under
+    two pieces' size, a gzipped JSONL, a JSONL that is binary or UTF-16/32 (its newlines are not
+    single bytes), a URL, a file that cannot be read (its whole-file read reports why).
+    """
+    fmt = _format_of(path.name)
+    try:
+        size = path.stat().st_size
+        if fmt not in SPLITTABLE or size < 2 * piece_bytes or (fmt == "jsonl" and _is_gzip(path)):
+            return None
+        if fmt == "jsonl":
+            return _jsonl_pieces(path, piece_bytes)
+        if fmt == "parquet":
+            return _parquet_pieces(path, piece_bytes)
+        return _archive_pieces(path, piece_bytes)
+    except (OSError, ValueError, EOFError, zlib.error):  # unreadable or broken: read whole, reported there
+        return None
+
+
+def _jsonl_pieces(path: Path, piece_bytes: int) -> list[Piece] | None:
+    """Pieces of a JSONL file cut just after a newline, with the lines before each, in one pass."""
+    digest = hashlib.sha256()
+    cuts: list[tuple[int, int]] = [(0, 0)]       # (offset, lines before it)
+    base = lines = 0
+    target = piece_bytes
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+            if base == 0:
+                encoding, _ = byte_order_mark(chunk)
+                if binary_kind(chunk) or encoding not in (None, "utf-8"):
+                    return None
+            digest.update(chunk)
+            while target < base + len(chunk):
+                newline = chunk.find(b"\n", max(0, target - base))
+                if newline < 0:
+                    break
+                cuts.append((base + newline + 1, lines + chunk.count(b"\n", 0, newline + 1)))
+                target = base + newline + 1 + piece_bytes
+            lines += chunk.count(b"\n")
+            base += len(chunk)
+    cuts = [c for c in cuts if c[0] < base]
+    return _pieces(cuts, base, digest.hexdigest())
+
+
+def _archive_pieces(path: Path, piece_bytes: int) -> list[Piece]:
+    """Pieces of a WARC or ARC file cut at record starts (offsets from warcio, headers only)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    cuts: list[tuple[int, int]] = [(0, 0)]
+    size = path.stat().st_size
+    with open(path, "rb") as stream, contextlib.redirect_stderr(io.StringIO()):
+        archive = ArchiveIterator(stream, no_record_parse=True, arc2warc=True)
+        number = 0
+        try:
+            for _ in archive:
+                if archive.offset >= cuts[-1][0] + piece_bytes and size - archive.offset >= piece_bytes // 2:
+                    cuts.append((archive.offset, number))
+                number += 1
+        except Exception:  # noqa: BLE001 - a broken record: the rest is one piece, whose reader reports it
+            pass
+    return _pieces(cuts, size, _sha256_file(path))
+
+
+def _parquet_pieces(path: Path, piece_bytes: int) -> list[Piece]:
+    """Pieces of a Parquet file: runs of row groups of about `piece_bytes` compressed."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    cuts: list[tuple[int, int]] = [(0, 0)]
+    held = rows = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        if held >= piece_bytes:
+            cuts.append((g, rows))
+            held = 0
+        held += sum(group.column(c).total_compressed_size for c in range(group.num_columns))
+        rows += group.num_rows
+    return _pieces(cuts, meta.num_row_groups, _sha256_file(path))
+
+
+def _pieces(cuts: list[tuple[int, int]], end: int, sha: str) -> list[Piece] | None:
+    """`Piece`s from their start points; None when there is only one (the file is read whole)."""
+    if len(cuts) < 2:
+        return None
+    stops = [start for start, _ in cuts[1:]] + [end]
+    return [Piece(start, stop, before, sha) for (start, before), stop in zip(cuts, stops)]
+
+
 # --- JSON lines, streamed -----------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -657,7 +779,8 @@ class _Stop:
     head: bytes = b""
 
 
-def _read_jsonl(path: Path, sha: str, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+def _read_jsonl(path: Path, sha: str, config: CleanerConfig,
+                piece: Piece | None = None) -> Iterator[Article | Quarantined]:
     """The records of a JSON-lines file, read as a stream one line at a time.
 
     A .gz file that turns out truncated or corrupt, or that inflates past `max_file_bytes`, keeps
@@ -667,8 +790,8 @@ def _read_jsonl(path: Path, sha: str, config: CleanerConfig) -> Iterator[Article
     interrupted download or copy), leaves those earlier lines intact.
     """
     source = Source(display_path(path), sha, 1, "jsonl")
-    produced = False
-    for item in _lines(path, config):
+    produced = piece is not None and piece.start > 0   # an empty piece is no empty file
+    for item in _lines(path, config, piece):
         if isinstance(item, _Stop):
             raw = _bytes_text(item.head, config)
             yield _quarantine(_at(source, item.number), item.check, item.reason, raw, config)
@@ -690,7 +813,7 @@ def _read_jsonl(path: Path, sha: str, config: CleanerConfig) -> Iterator[Article
         yield _quarantine(source, "read.empty_file", "empty file", "", config)
 
 
-def _lines(path: Path, config: CleanerConfig) -> Iterator[_Line | _Stop]:
+def _lines(path: Path, config: CleanerConfig, piece: Piece | None = None) -> Iterator[_Line | _Stop]:
     """The lines of a file as bytes, in bounded memory, ending with a `_Stop` if it cannot be read on.
 
     A line longer than `max_record_bytes` keeps only its head; the rest is counted and skipped.
@@ -698,17 +821,24 @@ def _lines(path: Path, config: CleanerConfig) -> Iterator[_Line | _Stop]:
     newlines are not single bytes. One loop on purpose: the line being built, its size past the
     limit, the decoder and the byte counts are state carried from chunk to chunk, and this is the
     reader's hot path; split up, that state would be passed back and forth on every chunk.
+    With a `piece`, only its bytes are read (it starts after a newline), numbered after its `before`.
     """
     limit = config.max_record_bytes
     cap = config.max_file_bytes if _is_gzip(path) else None
     number, total, oversize = 0, 0, -1       # oversize: size so far of a line past the limit
     line, head = bytearray(), b""
     decoder, encoding = None, None
+    left = None if piece is None else piece.stop - piece.start
     try:
         with _open(path) as stream:
-            first = True
+            first = piece is None or piece.start == 0
+            if piece is not None:
+                stream.seek(piece.start)
+                number = piece.before
             while True:
-                chunk = stream.read(CHUNK_BYTES)
+                chunk = stream.read(CHUNK_BYTES if left is None else min(CHUNK_BYTES, left))
+                if left is not None:
+                    left -= len(chunk)
                 total += len(chunk)
                 if cap is not None and total > cap:
                     yield _Stop(number + 1, "read.too_large", f"decompressed size exceeds {cap:,} bytes, the "

@@ -14,8 +14,8 @@ from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.crossdoc import CommonLines, site_commons, site_of
 from cleaner.errors import RefusedRecord
 from cleaner.executors import InlineExecutor, fit_executor, input_work
-from cleaner.read import input_roots, iter_input_files, read_file
-from cleaner.remote import size as remote_size
+from cleaner.read import Piece, _format_of, input_roots, iter_input_files, read_file, split_file
+from cleaner.remote import is_url, size as remote_size
 from cleaner.records import Article, Quarantined, Skipped
 
 VALIDATION_BATCH = 2_000
@@ -111,8 +111,8 @@ def _shard_records(shard: InputShard, config: CleanerConfig, validate: bool,
 def read_shard(shard: InputShard, config: CleanerConfig) -> Iterator[Article | Quarantined | Skipped]:
     """Every record of a shard's files, read with the shard's input tree as the bound for links."""
     roots = shard.roots or None
-    for path in shard.paths:
-        yield from read_file(path, config, roots)  # a str: an fsspec URL stays one
+    for path, piece in zip(shard.paths, shard.pieces or (None,) * len(shard.paths)):
+        yield from read_file(path, config, roots, piece)  # a str: an fsspec URL stays one
 
 
 def shard_records(shard: InputShard, config: CleanerConfig, validate: bool = True,
@@ -139,12 +139,13 @@ SHARDS_WANTED = 64            # between the two, cut the input into about this m
 
 @dataclass(frozen=True, slots=True)
 class InputShard:
-    """A run of consecutive input files, the unit of work; `index` orders the outputs."""
+    """A run of consecutive input files, or one piece of a big file, the unit of work; `index` orders the outputs."""
 
     index: int
     paths: tuple[str, ...]
     sizes: tuple[int, ...]
     roots: tuple[str, ...] = ()    # the input tree links may lead into (`read.input_roots`); () follows links
+    pieces: tuple[Piece | None, ...] = ()  # per path, the part read (`read.split_file`); () reads them whole
 
 
 def _work(shards: list[InputShard]) -> int:
@@ -166,8 +167,11 @@ def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None,
                 follow_links: bool = False) -> tuple[list[InputShard], int]:
     """Cut the input files (in `iter_input_files` order) into shards of about `shard_bytes`.
 
-    A file is never split; a shard closes once it holds `shard_bytes` or more. Returns the shards
-    and the `shard_bytes` used (`shard_bytes_for` the total when not given).
+    A shard closes once it holds `shard_bytes` or more. A file of two shards' size or more is cut
+    into pieces at record boundaries (`read.split_file`: JSONL lines, WARC records, Parquet row
+    groups), one shard each, so that all workers share it and a worker's memory follows a piece,
+    not the file; a file that cannot be cut (gzipped JSONL) is one shard, streamed. Returns the
+    shards and the `shard_bytes` used (`shard_bytes_for` the total when not given).
 
     >>> from cleaner import __file__ as pkg
     >>> shards, size = plan_shards([Path(pkg).parent / "data" / "samples"], shard_bytes=10_000)
@@ -195,6 +199,15 @@ def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None,
     run: list[tuple[str, int]] = []
     held = 0
     for path, size in files:
+        pieces = split_file(Path(path), shard_bytes) if size >= 2 * shard_bytes and not is_url(path) else None
+        if pieces:
+            if run:
+                shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots))
+                run, held = [], 0
+            for piece in pieces:
+                share = piece.stop - piece.start if _format_of(path) != "parquet" else size // len(pieces)
+                shards.append(InputShard(len(shards), (path,), (share,), roots, (piece,)))
+            continue
         run.append((path, size))
         held += size
         if held >= shard_bytes:

@@ -20,6 +20,11 @@ The reference is datatrove's `C4QualityFilter(min_num_sentences=-1)` (its line f
 shared scorers run it) over the same texts (the `text` of each record, or the HTML as is), one
 process, timed without reading or writing: a lower bound on what a C4 pipeline costs.
 
+`--one-file` (issue 17) measures one big file instead of a folder: the same records concatenated
+into one JSONL of each size, cut into pieces at line boundaries so all workers share it
+(`bench_one_file`): peak RSS at the large size over the small one, `--workers N` over 1 worker, and
+whether both published the same bytes (the manifest fingerprints).
+
 The machine is shared: the figures are as measured in one run, and noisy.
 """
 from __future__ import annotations
@@ -182,8 +187,48 @@ def run_cleaner(corpus: Path, workers: int, extra: list[str] | None = None) -> d
     manifest = json.loads((out / "bench" / "v1" / "manifest.json").read_text())
     shutil.rmtree(out, ignore_errors=True)
     return {"seconds": seconds, "peak_tree": peak_tree, "peak_one": peak_one, "counts": manifest["counts"],
-            "cpu": sum(cpu.values()),
+            "cpu": sum(cpu.values()), "fingerprint": manifest["fingerprint"],
             "shards": manifest["stats"].get("input_shards")}
+
+
+def one_file_corpus(base: Path, mb: float) -> Path:
+    """The synthetic corpus of `mb` MB as one JSONL file (made once under `base`)."""
+    path = base / f"one-{mb:g}MB.jsonl"
+    if not path.exists():
+        parts = base / f"parts-{mb:g}MB"
+        synthetic_corpus(parts, int(mb * 1e6))
+        with open(path, "wb") as out:
+            for part in sorted(parts.glob("*.jsonl")):
+                out.write(part.read_bytes())
+        shutil.rmtree(parts, ignore_errors=True)
+    return path
+
+
+def _load() -> str:
+    """The load averages now, to print beside figures measured on a shared machine."""
+    import os
+
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bench_one_file(base: Path, sizes: list[float], workers: int) -> None:
+    """One big JSONL per size, `cleaner run FILE` with 1 and `workers` workers: RSS, speed-up, same bytes."""
+    runs = {}
+    for mb in sizes:
+        path = one_file_corpus(base, mb)
+        for w in sorted({1, workers}):
+            print(f"one file {mb:g} MB, workers={w}: {_load()} before", flush=True)
+            r = runs[mb, w] = run_cleaner(path, w)
+            print(f"  {r['seconds']:.1f}s, {path.stat().st_size / 1e6 / r['seconds']:.2f} MB/s, CPU {r['cpu']:.1f}s, "
+                  f"peak RSS {r['peak_one'] / 2**20:.0f} MiB (tree {r['peak_tree'] / 2**20:.0f} MiB), "
+                  f"shards={r['shards']}, inputs={r['counts']['inputs']}, {_load()} after", flush=True)
+    small, large = sizes
+    print(f"one file: peak RSS (largest process) {large:g} MB / {small:g} MB, 1 worker: "
+          f"{runs[large, 1]['peak_one'] / runs[small, 1]['peak_one']:.2f}x (target <= 1.25x)")
+    for mb in sizes:
+        one, many = runs[mb, 1], runs[mb, workers]
+        print(f"one file {mb:g} MB: {workers} workers / 1 worker speed: {one['seconds'] / many['seconds']:.2f}x "
+              f"(target >= 1.6x); same bytes: {one['fingerprint'] == many['fingerprint']}")
 
 
 def main() -> None:
@@ -193,8 +238,15 @@ def main() -> None:
     ap.add_argument("--sizes", nargs=2, type=float, default=[20, 200], metavar=("SMALL_MB", "LARGE_MB"))
     ap.add_argument("--workers", type=int, default=default_workers(), help="the 'all workers' figure")
     ap.add_argument("--keep", type=Path, help="keep the corpora in this folder (reused when there)")
+    ap.add_argument("--one-file", action="store_true", help="one big JSONL per size instead of a folder (issue 17)")
     args = ap.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+    if args.one_file:
+        base.mkdir(parents=True, exist_ok=True)
+        bench_one_file(base, args.sizes, args.workers)
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+        return
     rows = []
     for mb in args.sizes:
         corpus = base / f"corpus-{mb:g}MB"

@@ -185,7 +185,9 @@ def test_each_shard_is_sent_only_its_own_sites_common_lines(tmp_path):
     shards, _ = plan_shards([folder], shard_bytes=1)
     with InlineExecutor() as ex:
         commons = site_commons(shards, DEFAULT_CONFIG, ex)
-    by_path = {s.paths[0]: c for s, c in zip(shards, commons)}
+    by_path: dict[str, set] = {}  # the feed is cut into pieces (one a line at this size): their sites together
+    for s, c in zip(shards, commons):
+        by_path.setdefault(s.paths[0], set()).update(c)
     assert set(by_path[str(folder / "feed.jsonl")]) == {"a.example", "b.example"}
     assert set(by_path[str(folder / "html" / "page0.html")]) == {"space.com"}
     assert set(by_path[str(folder / "text" / "page0.txt")]) == {f"folder:{folder / 'text'}"}
