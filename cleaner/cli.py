@@ -202,6 +202,8 @@ def _summary(path: Path, led) -> None:
     t.add_row("balanced", "[green]yes[/] (inputs = published + quarantined + duplicates)" if led.balanced() else "[red]NO[/]")
     for kind, n in sorted(led.skipped_by_kind.items()):
         t.add_row(f"not an article: {kind}", f"{n:,}")
+    if led.inherited:
+        t.add_row("inherited from the parent", f"{led.inherited:,} (in all: {led.published + led.inherited:,} articles)")
     out.print(t)
     if led.removals_by_category:
         r = Table(title="Removals by category", title_justify="left")

@@ -404,6 +404,8 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
     with contextlib.ExitStack() as stack:
         writer = stack.enter_context(VersionWriter(Path(out_dir), name, version, config, parent=parent,
                                                    tool_version=__version__, rules_version=RULES_VERSION))
+        if writer.parent is not None:
+            writer.inherit()  # a version is a snapshot: the parent's articles first, shared on disk
         work = work_folder(out_dir, writer.name, shards, shard_bytes, config, writer.version)
         stack.enter_context(_locked(work))
         work.mkdir(parents=True, exist_ok=True)

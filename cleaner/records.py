@@ -245,12 +245,15 @@ class Ledger:
     `inputs` counts the records that could be articles. The others (`Skipped`: a crawl's requests,
     images, redirects) are counted by kind in `skipped_by_kind`, so every record of every input
     file is in exactly one of the two.
+    `inherited` counts the parent version's articles a snapshot takes over (not inputs of this
+    build, so not in the balance): the version holds `published + inherited` articles.
     """
 
     inputs: int = 0
     published: int = 0
     quarantined: int = 0
     duplicates: int = 0
+    inherited: int = 0
     removals_by_category: dict[str, int] = field(default_factory=dict)
     removals_by_rule: dict[str, int] = field(default_factory=dict)
     quarantine_by_check: dict[str, int] = field(default_factory=dict)
@@ -270,7 +273,7 @@ class Ledger:
         """The ledger as the manifest stores it: tallies sorted by key, `balanced` spelled out."""
         return {
             "inputs": self.inputs, "published": self.published, "quarantined": self.quarantined,
-            "duplicates": self.duplicates, "balanced": self.balanced(),
+            "duplicates": self.duplicates, "balanced": self.balanced(), "inherited": self.inherited,
             "removals_by_category": dict(sorted(self.removals_by_category.items())),
             "removals_by_rule": dict(sorted(self.removals_by_rule.items())),
             "quarantine_by_check": dict(sorted(self.quarantine_by_check.items())),

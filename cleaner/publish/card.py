@@ -58,6 +58,26 @@ def _language_section(languages: dict[str, int], mismatches: dict[str, int], pub
     return lines
 
 
+def _retraction_section(retracted: list[dict]) -> list[str]:
+    """The card's record of takedowns: which ids, in which version, why and when.
+
+    >>> print("\\n".join(_retraction_section([{"version": "v3", "ids": ["a", "b"], "reason": "legal", "at": "2026-01-01T00:00:00Z"}])))
+    ## Retractions
+    <BLANKLINE>
+    | version | when | articles | reason | ids |
+    |---|---|---:|---|---|
+    | v3 | 2026-01-01T00:00:00Z | 2 | legal | a, b |
+    <BLANKLINE>
+    """
+    if not retracted:
+        return []
+    lines = ["## Retractions", "", "| version | when | articles | reason | ids |", "|---|---|---:|---|---|"]
+    for r in retracted:
+        lines.append(f"| {_cell(r['version'])} | {_cell(r['at'])} | {len(r['ids'])} | {_cell(r['reason'])} | "
+                     f"{_cell(', '.join(r['ids']))} |")
+    return lines + [""]
+
+
 def _size_category(n: int) -> str:
     """The Hub's size bucket for `n` rows.
 
@@ -114,6 +134,10 @@ def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[
         "| outcome | records |", "|---|---:|",
         f"| inputs | {c['inputs']} |", f"| published | {c['published']} |",
         f"| quarantined | {c['quarantined']} |", f"| duplicates | {c['duplicates']} |", "",
+        *([f"The version also holds {c['inherited']} articles taken over from its parent {m['parent']} "
+           f"(shared files, not inputs of this build): {c['published'] + c['inherited']} articles in all.", ""]
+          if c.get("inherited") else []),
+        *_retraction_section(m.get("retracted") or []),
         f"inputs = published + quarantined + duplicates: {c['inputs']} "
         f"{'=' if c['balanced'] else '!='} {c['published']} + {c['quarantined']} + {c['duplicates']}; "
         f"the ledger {'balances' if c['balanced'] else 'DOES NOT balance'}.", "",

@@ -1,8 +1,10 @@
 """Durable writes and checksums: what every published or staged file goes through."""
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 
@@ -100,3 +102,21 @@ class LineWriter:
         finally:
             if self._own:
                 os.close(self._fd)
+
+
+def link_or_copy(source: Path, target: Path) -> bool:
+    """Make `target` a hard link to `source` (a file shared between versions); copy it when the
+    file system has no hard links or `source` is on another device. True when linked.
+
+    Published files are never written again once in place, so sharing the inode is safe; `purge`,
+    the one command that changes an old version, writes new files and renames them over the links.
+    """
+    try:
+        os.link(source, target)
+        return True
+    except OSError as e:
+        if e.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+    shutil.copyfile(source, target)
+    fsync(target)
+    return False

@@ -15,7 +15,7 @@ CARD = "README.md"
 
 #: Manifest fields the fingerprint covers besides the files and the config hash: what a reader
 #: trusts the manifest for, so editing any of them afterwards is caught by `verify`.
-PROVENANCE = ("name", "version", "parent", "tool", "rules_version", "inputs", "counts", "stats")
+PROVENANCE = ("name", "version", "parent", "tool", "rules_version", "inputs", "counts", "stats", "retracted", "purged")
 
 #: Folder of a version -> the ledger count its Parquet rows must add up to.
 COUNTED = {"data": "published", "quarantine": "quarantined", "duplicates": "duplicates"}
@@ -135,7 +135,12 @@ def _check_manifest(manifest: dict, rows_in: dict[str, int]) -> list[str]:
         problems.append(f"{MANIFEST}: counts say balanced={counts.get('balanced')!r} but inputs "
                         f"{counts['inputs']} != published + quarantined + duplicates {outcomes}"
                         if counts["inputs"] != outcomes else f"{MANIFEST}: counts balance but say balanced=false")
+    inherited = counts.get("inherited", 0)
+    purged = sum(len(p.get("ids", ())) for p in manifest.get("purged") or () if isinstance(p, dict))
     for folder, key in COUNTED.items():
-        if rows_in.get(folder, -1) != -1 and rows_in[folder] != counts[key]:
-            problems.append(f"{MANIFEST}: counts.{key} is {counts[key]} but {folder}/ holds {rows_in[folder]} rows")
+        expected = counts[key] + (inherited - purged if key == "published" else 0)
+        if rows_in.get(folder, -1) != -1 and rows_in[folder] != expected:
+            extra = f" + inherited {inherited}" if key == "published" and inherited else ""
+            extra += f" - purged {purged}" if key == "published" and purged else ""
+            problems.append(f"{MANIFEST}: counts.{key} is {counts[key]}{extra} but {folder}/ holds {rows_in[folder]} rows")
     return problems

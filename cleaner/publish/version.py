@@ -20,17 +20,19 @@ from collections import Counter
 from typing import Any, Iterable, Mapping
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleaner.config import CleanerConfig
 from cleaner.publish import tables
 from cleaner.publish.card import dataset_card
-from cleaner.publish.files import fsync, sha256_file, write_bytes
+from cleaner.publish.files import fsync, link_or_copy, sha256_file, write_bytes
 from cleaner.publish.manifest import CARD, MANIFEST, TOOL_NAME, fingerprint
 from cleaner.language import disagrees
 from cleaner.records import DUPLICATE_KINDS, Article, Duplicate, Ledger, Quarantined
 
 TMP_PREFIX = ".tmp-"
+LATEST = "latest"     # OUT/NAME/latest: the newest version (`cleaner.publish.index`); never a version's name
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -97,7 +99,8 @@ def _versions(out_dir: Path, name: str) -> list[str]:
     base = Path(out_dir) / check_name(name)
     if not base.is_dir():
         return []
-    found = [p.name for p in base.iterdir() if p.is_dir() and _VERSION_RE.fullmatch(p.name)]
+    found = [p.name for p in base.iterdir()
+             if p.name != LATEST and not p.is_symlink() and p.is_dir() and _VERSION_RE.fullmatch(p.name)]
     return sorted(found, key=_version_key)
 
 
@@ -215,6 +218,8 @@ class VersionWriter:
         self.name = check_name(name)
         self.base = Path(out_dir) / self.name
         self.version = check_version(version) if version is not None else next_version(out_dir, self.name)
+        if self.version == LATEST:
+            raise ValueError(f"version {LATEST!r} is not allowed: OUT/NAME/{LATEST} names the newest version")
         self.parent = check_version(parent, "parent version") if parent is not None else None
         self.config = config
         self.tool_version, self.rules_version = str(tool_version), str(rules_version)
@@ -223,8 +228,11 @@ class VersionWriter:
             raise VersionExistsError(errno.EEXIST, f"version {self.version!r} of {self.name!r} "
                                      f"already exists; published versions are never overwritten",
                                      str(self.final))
+        self._parent_manifest: dict = {}
         if self.parent is not None:
             self._check_parent()
+        self.inherited = 0                     # articles taken over from the parent (`inherit`)
+        self._retracted: list[dict] = list(self._parent_manifest.get("retracted") or [])
         self.base.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{self.version}-{os.getpid()}-", dir=self.base))
         os.chmod(self.tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; a version is read by others
@@ -250,6 +258,56 @@ class VersionWriter:
         if problems:
             raise ValueError(f"{folder}: parent version does not verify: {problems[0]}"
                              + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        self._parent_manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+    def inherit(self, exclude: Iterable[str] = ()) -> int:
+        """Take over the parent's articles and their removals, but those whose id is in `exclude`:
+        the snapshot. Returns how many articles were taken over.
+
+        A parent shard that holds none of `exclude` is shared as it is (a hard link, `link_or_copy`),
+        so a version costs only its new data on disk; one that does is written again without them.
+        Call it before adding anything else: the parent's rows come first, in the parent's order.
+        The parent's quarantine and duplicates are its own build's outcomes and stay there.
+        """
+        self._check_open()
+        if self.parent is None:
+            raise ValueError("inherit: this version has no parent")
+        drop = pa.array(sorted(set(exclude)), pa.string())
+        parent = self.base / self.parent
+        listed = sorted(f["path"] for f in self._parent_manifest["files"] if f["path"].endswith(".parquet"))
+        for cfg, folder, key in (("default", "data", "id"), ("removals", "removals", "article_id")):
+            table = self._tables[cfg]
+            for k, rel in enumerate(p for p in listed if p.startswith(folder + "/")):
+                source, target = parent / rel, table.folder / f"inherit-{k:05d}.parquet"
+                meta = pq.read_metadata(source)
+                hit = pc.is_in(pq.read_table(source, columns=[key])[key], value_set=drop) if len(drop) else None
+                if hit is not None and pc.any(hit).as_py():
+                    kept = pq.read_table(source).filter(pc.invert(hit))
+                    if kept.num_rows:
+                        with pq.ParquetWriter(target, kept.schema, compression=self.config.compression) as w:
+                            w.write_table(kept, row_group_size=self.config.row_group_rows)
+                        fsync(target)
+                        table.adopt(target, kept.num_rows, kept.nbytes)
+                elif meta.num_rows:
+                    link_or_copy(source, target)
+                    table.adopt(target, meta.num_rows,
+                                sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)))
+                if cfg == "default":
+                    langs = pq.read_table(target, columns=["language", "declared_language"]) \
+                        if target.exists() else None
+                    if langs is not None:
+                        from cleaner.publish.staging import _counts, language_mismatches
+                        self.add_languages(_counts(langs["language"]), language_mismatches(langs))
+        self.inherited = self._tables["default"].rows
+        return self.inherited
+
+    def retract(self, ids: Iterable[str], reason: str, at: str) -> None:
+        """Record that this version leaves out `ids` (taken down for `reason` at `at`, ISO UTC).
+
+        The list is carried to every child version's manifest, so the record of a takedown stays.
+        """
+        self._check_open()
+        self._retracted.append({"version": self.version, "ids": sorted(set(ids)), "reason": str(reason), "at": str(at)})
 
     def __enter__(self) -> "VersionWriter":
         return self
@@ -351,7 +409,8 @@ class VersionWriter:
     def _commit(self, ledger: Ledger, stats: dict) -> Path:
         shards = {cfg: t.finish() for cfg, t in self._tables.items()}
         rows = {cfg: t.rows for cfg, t in self._tables.items()}
-        for cfg, count in (("default", ledger.published), ("quarantine", ledger.quarantined),
+        ledger.inherited = self.inherited
+        for cfg, count in (("default", ledger.published + ledger.inherited), ("quarantine", ledger.quarantined),
                            ("duplicates", ledger.duplicates)):
             if rows[cfg] != count:
                 raise ValueError(f"ledger says {count} for {cfg!r} but {rows[cfg]} rows were written")
@@ -376,6 +435,7 @@ class VersionWriter:
             "inputs": [{"path": p, "sha256": s} for p, s in sorted(self._inputs.items())],
             "files": None,
             "counts": ledger.to_dict(),
+            "retracted": self._retracted,
             "fingerprint": None,
             "stats": json.loads(json.dumps(stats, sort_keys=True, default=str)),
         }

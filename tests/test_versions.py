@@ -1,0 +1,92 @@
+"""A dataset that grows (issue 18): versions are snapshots sharing their parent's files, `latest`,
+the versions index, retraction and purge, portable provenance."""
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import build, verify
+from cleaner.cli import app
+from cleaner.diff import diff_versions
+from cleaner.executors import InlineExecutor
+
+runner = CliRunner()
+
+WORDS = ("harbour council ferry bridge engine repairs passengers morning crossing mayor budget vote "
+         "school teachers union strike hospital nurses winter storm river flood road closure police "
+         "station market traders festival museum library park garden railway tram bus fares tax "
+         "report minister election campaign voters district court judge trial witness village farm").split()
+
+
+def write_feed(path: Path, start: int, n: int) -> list[str]:
+    """`n` JSONL news records with ids `a{start}`... and bodies that share no 5-word run; returns the ids."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ids = []
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(start, start + n):
+            rnd = random.Random(i)
+            paras = [" ".join(rnd.choice(WORDS) for _ in range(18)).capitalize() + "." for _ in range(4)]
+            f.write(json.dumps({"id": f"a{i}", "title": f"Story number {i} about the {rnd.choice(WORDS)}",
+                                "url": f"https://example.org/news/{i}", "text": "\n\n".join(paras + ["Share this article"])}) + "\n")
+            ids.append(f"a{i}")
+    return ids
+
+
+def ids_of(version: Path) -> list[str]:
+    return pq.read_table(version / "data", columns=["id"])["id"].to_pylist()
+
+
+@pytest.fixture()
+def grown(tmp_path):
+    """v1 of 6 articles, then v2 = 3 new ones (and one of v1 fed again) with --parent v1."""
+    first = write_feed(tmp_path / "day1" / "feed.jsonl", 0, 6)
+    new = write_feed(tmp_path / "day2" / "feed.jsonl", 6, 3)
+    with open(tmp_path / "day2" / "feed.jsonl", "a", encoding="utf-8") as f:  # yesterday's first record again
+        f.write((tmp_path / "day1" / "feed.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    out = tmp_path / "out"
+    v1, _ = build([tmp_path / "day1"], out, "news", executor=InlineExecutor())
+    v2, tally = build([tmp_path / "day2"], out, "news", parent="v1", executor=InlineExecutor())
+    return out, v1, v2, first, new, tally
+
+
+def test_a_child_version_holds_every_parent_article_plus_the_new_ones(grown):
+    out, v1, v2, first, new, tally = grown
+    assert sorted(ids_of(v2)) == sorted(first + new)
+    led = tally
+    assert (led.inputs, led.published, led.duplicates, led.inherited) == (4, 3, 1, 6)
+    manifest = json.loads((v2 / "manifest.json").read_text())
+    assert manifest["counts"]["inherited"] == 6 and manifest["parent"] == "v1"
+    import datasets
+    loaded = datasets.load_dataset(str(v2), split="train")
+    assert sorted(loaded["id"]) == sorted(first + new)
+    assert verify(v1) == [] and verify(v2) == []
+
+
+def test_files_taken_over_from_the_parent_are_hard_links_not_copies(grown):
+    out, v1, v2, *_ = grown
+    inodes = lambda v, folder: {p.stat().st_ino for p in (v / folder).glob("*.parquet")}
+    for folder in ("data", "removals"):
+        assert inodes(v1, folder) <= inodes(v2, folder), folder
+        assert len(inodes(v2, folder)) > len(inodes(v1, folder)), folder  # and the new articles in files of their own
+
+
+def test_a_shared_file_that_changed_fails_verify_in_every_version_holding_it(grown):
+    out, v1, v2, *_ = grown
+    shared = sorted((v1 / "data").glob("*.parquet"))[0]
+    data = bytearray(shared.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shared.write_bytes(bytes(data))          # written in place: the link in v2 sees it too
+    assert any("sha256 mismatch" in p for p in verify(v1))
+    assert any("sha256 mismatch" in p for p in verify(v2))
+
+
+def test_diff_of_a_parent_and_its_child_lists_the_new_articles_as_added(grown):
+    out, v1, v2, first, new, _ = grown
+    d = diff_versions(v1, v2)
+    assert d.added == sorted(new) and d.removed == [] and d.unchanged == len(first)
