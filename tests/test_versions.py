@@ -90,3 +90,15 @@ def test_diff_of_a_parent_and_its_child_lists_the_new_articles_as_added(grown):
     out, v1, v2, first, new, _ = grown
     d = diff_versions(v1, v2)
     assert d.added == sorted(new) and d.removed == [] and d.unchanged == len(first)
+
+
+def test_latest_loads_the_newest_version_and_the_index_lists_every_version(grown):
+    out, v1, v2, first, new, _ = grown
+    import datasets
+    assert sorted(datasets.load_dataset(str(out / "news" / "latest"), split="train")["id"]) == sorted(first + new)
+    assert pq.read_table(out / "news" / "latest" / "data").num_rows == len(first + new)
+    assert (out / "news" / "LATEST").read_text() == "v2\n"
+    index = json.loads((out / "news" / "versions.json").read_text())
+    assert [(e["version"], e["parent"], e["articles"], e["new"]) for e in index] == [("v1", None, 6, 6), ("v2", "v1", 9, 3)]
+    readme = (out / "news" / "README.md").read_text()
+    assert readme.index("| v2 |") < readme.index("| v1 |") and "| v2 | 20" in readme   # newest first, dated

@@ -27,12 +27,12 @@ from cleaner.config import CleanerConfig
 from cleaner.publish import tables
 from cleaner.publish.card import dataset_card
 from cleaner.publish.files import fsync, link_or_copy, sha256_file, write_bytes
+from cleaner.publish.index import LATEST  # OUT/NAME/latest names the newest version; never a version's name
 from cleaner.publish.manifest import CARD, MANIFEST, TOOL_NAME, fingerprint
 from cleaner.language import disagrees
 from cleaner.records import DUPLICATE_KINDS, Article, Duplicate, Ledger, Quarantined
 
 TMP_PREFIX = ".tmp-"
-LATEST = "latest"     # OUT/NAME/latest: the newest version (`cleaner.publish.index`); never a version's name
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 _VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -460,6 +460,8 @@ class VersionWriter:
             raise
         fsync(self.base)
         self._state = "committed"
+        from cleaner.publish.index import add_version
+        add_version(self.base, manifest, latest_version(self.base.parent, self.name) or self.version)
         return self.final
 
     def _exists(self) -> VersionExistsError:
