@@ -372,6 +372,75 @@ def verify(path: Annotated[Path, typer.Argument(help="A published version folder
     out.print(f"[green]✓[/] {path}: every file matches its manifest checksum")
 
 
+DatasetArg = Annotated[Path, typer.Argument(help="A dataset folder, OUT/NAME.")]
+
+
+@app.command()
+def retract(
+    dataset: DatasetArg,
+    ids: Annotated[Optional[Path], typer.Option("--ids", help="File of article ids to retract, one a line.")] = None,
+    urls: Annotated[Optional[Path], typer.Option("--urls", help="File of article URLs to retract, one a line.")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why they are taken down (recorded in the manifest and card).")] = "",
+    version: Annotated[Optional[str], typer.Option(help="Version to publish (default: the next vN).")] = None,
+) -> None:
+    """Publish a new version of DATASET without the articles named; older versions keep them until `purge`."""
+    from cleaner.publish.retract import read_list, retract as retract_articles
+    from cleaner.publish.version import VersionExistsError
+    from cleaner.rules import RULES_VERSION
+
+    if (ids is None) == (urls is None):
+        raise _fail("give one of --ids FILE or --urls FILE")
+    if not reason.strip():
+        raise _fail("give --reason TEXT: a retraction records why")
+    listed = ids or urls
+    if not listed.is_file():
+        raise _fail(f"no such file: {listed}")
+    names = read_list(listed)
+    try:
+        path, found = retract_articles(dataset.parent, dataset.name, ids=names if ids else [], urls=names if urls else [],
+                                       reason=reason, version=version, tool_version=__version__,
+                                       rules_version=RULES_VERSION)
+    except VersionExistsError as exc:
+        raise _fail(f"{exc.filename}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"Published {path}: {len(found):,} articles retracted ({reason}); older versions still hold "
+              f"them until `cleaner purge {dataset}`", highlight=False)
+
+
+@app.command()
+def purge(
+    dataset: DatasetArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Delete; without it, only list what would be deleted.")] = False,
+) -> None:
+    """Delete the text of retracted articles from every version of DATASET (lists it first; --yes to do it)."""
+    from cleaner.publish.retract import purge as purge_versions, purge_plan, retracted_ids
+
+    try:
+        ids, records = retracted_ids(dataset)
+    except (OSError, ValueError) as exc:
+        raise _fail(f"{dataset}: not a dataset folder with a published version ({exc})") from None
+    plans = purge_plan(dataset, ids)
+    if not plans:
+        out.print(f"Nothing to purge: no version of {dataset} holds any of the {len(ids):,} retracted articles.")
+        return
+    for plan in plans:
+        for rel, (n, found) in plan.files.items():
+            out.print(f"{'deleting' if yes else 'would delete'} {plan.version}/{rel}: {n:,} rows of "
+                      f"{len(found):,} articles ({', '.join(found[:10])}{' …' if len(found) > 10 else ''})",
+                      markup=False, highlight=False)
+        out.print(f"{'rewriting' if yes else 'would rewrite'} {plan.version}/report.html, README.md and manifest.json",
+                  markup=False, highlight=False)
+    if not yes:
+        out.print("Nothing deleted: run again with --yes to delete.")
+        return
+    try:
+        purge_versions(dataset, plans, records)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"Purged {len(plans)} versions; each still verifies and records the purge in its manifest and card.")
+
+
 @app.command()
 def rules() -> None:
     """The rule table: every rule id a Removal can carry, its category and an example."""

@@ -102,3 +102,73 @@ def test_latest_loads_the_newest_version_and_the_index_lists_every_version(grown
     assert [(e["version"], e["parent"], e["articles"], e["new"]) for e in index] == [("v1", None, 6, 6), ("v2", "v1", 9, 3)]
     readme = (out / "news" / "README.md").read_text()
     assert readme.index("| v2 |") < readme.index("| v1 |") and "| v2 | 20" in readme   # newest first, dated
+
+
+@pytest.fixture()
+def retracted(grown, tmp_path):
+    """v3: v2 without three articles, by `cleaner retract`."""
+    out, v1, v2, first, new, _ = grown
+    gone = [first[1], first[2], new[0]]
+    (tmp_path / "ids.txt").write_text("# legal request 17\n" + "\n".join(gone) + "\n")
+    result = runner.invoke(app, ["retract", str(out / "news"), "--ids", str(tmp_path / "ids.txt"),
+                                 "--reason", "court order 17"])
+    assert result.exit_code == 0, result.output
+    return out, gone, first, new
+
+
+def test_retract_publishes_a_version_without_the_ids_and_records_why(retracted):
+    out, gone, first, new = retracted
+    v2, v3 = out / "news" / "v2", out / "news" / "v3"
+    assert sorted(ids_of(v3)) == sorted(set(first + new) - set(gone))
+    assert len(ids_of(v3)) == len(ids_of(v2)) - 3
+    m = json.loads((v3 / "manifest.json").read_text())
+    assert m["parent"] == "v2" and m["retracted"][0]["ids"] == sorted(gone)
+    assert m["retracted"][0]["reason"] == "court order 17" and m["retracted"][0]["at"].endswith("Z")
+    assert "court order 17" in (v3 / "README.md").read_text()
+    assert all(verify(out / "news" / v) == [] for v in ("v1", "v2", "v3"))
+    assert (out / "news" / "LATEST").read_text() == "v3\n"
+    assert sorted(diff_versions(v2, v3).removed) == sorted(gone)
+
+
+def test_retract_refuses_ids_the_newest_version_does_not_hold(retracted, tmp_path):
+    out, gone, first, _ = retracted
+    (tmp_path / "more.txt").write_text(f"{first[0]}\nno-such-id\n{gone[0]}\n")
+    result = runner.invoke(app, ["retract", str(out / "news"), "--ids", str(tmp_path / "more.txt"), "--reason", "x"])
+    assert result.exit_code == 2
+    assert "no-such-id" in result.output and f"{gone[0]} (retracted in v3)" in result.output
+    assert not (out / "news" / "v4").exists()
+
+
+def test_retract_by_url(grown, tmp_path):
+    out, v1, v2, first, new, _ = grown
+    (tmp_path / "urls.txt").write_text("https://example.org/news/7\n")
+    result = runner.invoke(app, ["retract", str(out / "news"), "--urls", str(tmp_path / "urls.txt"), "--reason", "x"])
+    assert result.exit_code == 0, result.output
+    assert "a7" not in ids_of(out / "news" / "v3") and len(ids_of(out / "news" / "v3")) == 8
+
+
+def test_a_retracted_article_fed_again_does_not_come_back(retracted, tmp_path):
+    out, gone, first, new = retracted
+    v4, tally = build([tmp_path / "day1"], out, "news", parent="v3", executor=InlineExecutor())
+    assert not set(gone) & set(ids_of(v4))
+    dups = pq.read_table(v4 / "duplicates").to_pylist()
+    assert {d["duplicate_of"] for d in dups} >= {first[1], first[2]}
+
+
+def test_purge_lists_then_deletes_retracted_text_from_every_version_and_they_still_verify(retracted):
+    out, gone, first, new = retracted
+    dry = runner.invoke(app, ["purge", str(out / "news")])
+    assert dry.exit_code == 0 and "would delete v1/data/" in dry.output and "would delete v2/data/" in dry.output
+    assert first[1] in ids_of(out / "news" / "v1")              # a dry run deletes nothing
+    done = runner.invoke(app, ["purge", str(out / "news"), "--yes"])
+    assert done.exit_code == 0, done.output
+    for v in ("v1", "v2", "v3"):
+        folder = out / "news" / v
+        assert not set(gone) & set(ids_of(folder)), v
+        assert not set(gone) & set(pq.read_table(folder / "removals")["article_id"].to_pylist()), v
+        assert verify(folder) == [], v
+    m1 = json.loads((out / "news" / "v1" / "manifest.json").read_text())
+    assert m1["purged"][0]["deleted_rows"]["data"] == 2 and m1["purged"][0]["previous_fingerprint"] != m1["fingerprint"]
+    assert "## Purged" in (out / "news" / "v1" / "README.md").read_text()
+    import datasets
+    assert len(datasets.load_dataset(str(out / "news" / "v1"), split="train")) == len(first) - 2

@@ -136,11 +136,14 @@ def _check_manifest(manifest: dict, rows_in: dict[str, int]) -> list[str]:
                         f"{counts['inputs']} != published + quarantined + duplicates {outcomes}"
                         if counts["inputs"] != outcomes else f"{MANIFEST}: counts balance but say balanced=false")
     inherited = counts.get("inherited", 0)
-    purged = sum(len(p.get("ids", ())) for p in manifest.get("purged") or () if isinstance(p, dict))
+    if not isinstance(inherited, int) or isinstance(inherited, bool):
+        return problems + [f"{MANIFEST}: counts.inherited is malformed"]
     for folder, key in COUNTED.items():
-        expected = counts[key] + (inherited - purged if key == "published" else 0)
+        purged = sum(int(p.get("deleted_rows", {}).get(folder, 0)) for p in manifest.get("purged") or ()
+                     if isinstance(p, dict) and isinstance(p.get("deleted_rows"), dict))
+        expected = counts[key] + (inherited if key == "published" else 0) - purged
         if rows_in.get(folder, -1) != -1 and rows_in[folder] != expected:
             extra = f" + inherited {inherited}" if key == "published" and inherited else ""
-            extra += f" - purged {purged}" if key == "published" and purged else ""
+            extra += f" - purged {purged}" if purged else ""
             problems.append(f"{MANIFEST}: counts.{key} is {counts[key]}{extra} but {folder}/ holds {rows_in[folder]} rows")
     return problems
