@@ -167,24 +167,29 @@ def run(
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         raise _fail(f"cannot write to {out_dir}{where}: {exc.strerror or exc}") from None
     _summary(path, ledger)
-    _quarantine_messages(path)
+    from cleaner.provenance import input_root
+    _quarantine_messages(path, input_root(inputs))
     raise typer.Exit(EXIT_OK if ledger.quarantined == 0 else EXIT_RECORDS)
 
 
 QUARANTINE_SHOWN = 20
 
 
-def _quarantine_messages(version: Path, limit: int = QUARANTINE_SHOWN) -> None:
+def _quarantine_messages(version: Path, root: str = "", limit: int = QUARANTINE_SHOWN) -> None:
     """One line per quarantined record on stderr, `file:record: reason; reason` (the first `limit`),
-    read back from the published quarantine config, so a person sees what to fix without loading it."""
+    read back from the published quarantine config, so a person sees what to fix without loading it.
+    The file is named as on this machine (the published path is relative to the input `root`)."""
     import pyarrow.parquet as pq
+
+    from cleaner.provenance import is_uri
 
     shown = total = 0
     for shard in sorted((version / "quarantine").glob("*.parquet")):
         table = pq.read_table(shard, columns=["source_path", "source_index", "reasons"])
         total += table.num_rows
         for row in table.slice(0, max(0, limit - shown)).to_pylist():
-            err.print(f"{row['source_path']}:{row['source_index']}: {'; '.join(row['reasons'])}",
+            where = row["source_path"] if is_uri(row["source_path"]) or not root else os.path.join(root, row["source_path"])
+            err.print(f"{where}:{row['source_index']}: {'; '.join(row['reasons'])}",
                       markup=False, highlight=False, soft_wrap=True)
             shown += 1
     if total > shown:

@@ -36,7 +36,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,7 @@ from cleaner import dedup
 from cleaner.crossdoc import site_commons
 from cleaner.dedup import ENTRIES_FILE, entry_for
 from cleaner.executors import LocalExecutor, fit_executor
+from cleaner.provenance import is_uri, portable_path
 from cleaner.publish.staging import StagedShard, publish_shard, staged_entries, staged_path, staged_summary
 from cleaner.publish.version import VersionWriter, check_name
 from cleaner.read import read_file
@@ -130,6 +131,7 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
     n_in = n_articles = n_quarantined = 0
     with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
         for item in validate_records(clean_records(read_shard(shard, config), config, common), config):
+            item.source = replace(item.source, path=portable_path(item.source.path, shard.root))
             inputs.setdefault(item.source.path, item.source.sha256)
             if isinstance(item, Skipped):  # not an article: counted by kind, not an input of the balance
                 skipped[item.kind] += 1
@@ -295,14 +297,15 @@ def _signature_matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
     return flat[arr.offset * perm:].reshape(len(arr), perm).astype(np.uint32, copy=False)
 
 
-def _publish_one(item: tuple[int, dict, dict], work: str, version_tmp: str, config: CleanerConfig) -> dict:
-    index, duplicates, clashes = item
+def _publish_one(item: tuple[int, dict, dict, str], work: str, version_tmp: str, config: CleanerConfig) -> dict:
+    index, duplicates, clashes, root = item
     quarantine = {}
     if clashes:
         t = pq.read_table(staged_path(Path(work), index) / "articles.parquet", columns=["source_path", "source_index"])
         paths, indices = t["source_path"].to_pylist(), t["source_index"].to_pylist()
         for seq, id_ in clashes.items():
-            quarantine[seq] = (FirstIds.reason(id_), _raw_of(paths[seq], indices[seq], config))
+            path = paths[seq] if is_uri(paths[seq]) or not root else os.path.join(root, paths[seq])
+            quarantine[seq] = (FirstIds.reason(id_), _raw_of(path, indices[seq], config))
     return publish_shard(Path(work), index, Path(version_tmp), duplicates, config, quarantine)
 
 
@@ -437,7 +440,7 @@ def build(paths: Iterable[str | Path], out_dir: str | Path, name: str, version: 
             left_out = {i: set(duplicates.get(i, ())) | set(clashes.get(i, ())) for i in duplicates.keys() | clashes.keys()}
             rows = write_kept_entries(writer.extra_file(ENTRIES_FILE), work, shards, left_out, parent_file, config)
             writer.add_extra_file(ENTRIES_FILE, rows)
-            items = [(s.index, duplicates.get(s.index, {}), clashes.get(s.index, {})) for s in shards]
+            items = [(s.index, duplicates.get(s.index, {}), clashes.get(s.index, {}), s.root) for s in shards]
             published: dict[int, dict] = {}
             for i, result in executor.map_unordered(_publish_one, items, str(work), str(writer.tmp), config):
                 published[items[i][0]] = result

@@ -83,6 +83,7 @@ SKIP_REASONS = {
     "unsupported": "not a supported input type (.txt .html .jsonl .json .warc .arc .parquet .arrow .csv, optionally .gz)",
     "version": "a version published by news-cleaner (its files are output, not input)",
     "dataset_metadata": "a Hugging Face dataset's metadata (its .arrow files are read)",
+    "dataset": "a dataset published by news-cleaner (its versions and index are output, not input)",
     "folder_link": "a link to a folder inside the input folders (its files are read where they are)",
     "seen": "a folder already walked through another link (--follow-links)",
 }
@@ -371,6 +372,10 @@ def _walk(roots: list[Path], follow_links: bool = False,
             if "manifest.json" in names and _is_published_version(here):
                 subfolders[:] = []
                 skip((here, SKIP_REASONS["version"]))
+                continue
+            if "LATEST" in names and "versions.json" in names:   # a dataset's folder: versions and index (publish.index)
+                subfolders[:] = []
+                skip((here, SKIP_REASONS["dataset"]))
                 continue
             kept, linked_out = [], []
             for name in sorted(subfolders):

@@ -14,6 +14,7 @@ from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.crossdoc import CommonLines, site_commons, site_of
 from cleaner.errors import RefusedRecord
 from cleaner.executors import InlineExecutor, fit_executor, input_work
+from cleaner.provenance import input_root
 from cleaner.read import Piece, _format_of, input_roots, iter_input_files, read_file, split_file
 from cleaner.remote import is_url, size as remote_size
 from cleaner.records import Article, Quarantined, Skipped
@@ -146,6 +147,7 @@ class InputShard:
     sizes: tuple[int, ...]
     roots: tuple[str, ...] = ()    # the input tree links may lead into (`read.input_roots`); () follows links
     pieces: tuple[Piece | None, ...] = ()  # per path, the part read (`read.split_file`); () reads them whole
+    root: str = ""                 # the folder published source paths are relative to (`provenance.input_root`)
 
 
 def _work(shards: list[InputShard]) -> int:
@@ -182,6 +184,7 @@ def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None,
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     roots = () if follow_links else input_roots(paths)
+    root = input_root(paths)
     files = []
     for path in iter_input_files(paths, follow_links):
         if isinstance(path, str):  # an fsspec URL
@@ -202,17 +205,17 @@ def plan_shards(paths: Iterable[str | Path], shard_bytes: int | None = None,
         pieces = split_file(Path(path), shard_bytes) if size >= 2 * shard_bytes and not is_url(path) else None
         if pieces:
             if run:
-                shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots))
+                shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots, root=root))
                 run, held = [], 0
             for piece in pieces:
                 share = piece.stop - piece.start if _format_of(path) != "parquet" else size // len(pieces)
-                shards.append(InputShard(len(shards), (path,), (share,), roots, (piece,)))
+                shards.append(InputShard(len(shards), (path,), (share,), roots, (piece,), root=root))
             continue
         run.append((path, size))
         held += size
         if held >= shard_bytes:
-            shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots))
+            shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots, root=root))
             run, held = [], 0
     if run:
-        shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots))
+        shards.append(InputShard(len(shards), tuple(p for p, _ in run), tuple(s for _, s in run), roots, root=root))
     return shards, shard_bytes

@@ -52,21 +52,21 @@ class Run:
 
     def rows(self, name: str) -> pd.DataFrame:
         q = self.quarantine
-        return q[q["source_path"] == str(self.folder / name)].sort_values("source_index")
+        return q[q["source_path"] == name].sort_values("source_index")   # published paths are relative to the input folder
 
     def published(self, name: str) -> pd.DataFrame:
         d = self.data
-        return d[d["source_path"] == str(self.folder / name)].sort_values("source_index")
+        return d[d["source_path"] == name].sort_values("source_index")
 
     def kept(self, name: str) -> list[int]:
         """Indexes of the file's records that were published or reported as repeats (the small
         fixtures share good records, so a later file's copy is a duplicate of an earlier one)."""
-        path = str(self.folder / name)
+        path = name
         return sorted(int(i) for frame in (self.data, self.duplicates)
                       for i in frame.loc[frame["source_path"] == path, "source_index"])
 
     def outcomes(self, name: str) -> int:
-        path = str(self.folder / name)
+        path = name
         return sum(int((frame["source_path"] == path).sum())
                    for frame in (self.data, self.quarantine, self.duplicates))
 
@@ -175,7 +175,7 @@ def test_every_quarantined_record_keeps_its_reason_and_a_message(nasty):
     for row in nasty.quarantine.itertuples():
         assert len(row.checks) == len(row.reasons) > 0
         assert all(r.strip() for r in row.reasons)
-        assert f"{row.source_path}:{row.source_index}" in nasty.messages
+        assert f"{nasty.folder / row.source_path}:{row.source_index}" in nasty.messages
 
 
 # --- empty and nothing left ---------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def _corpus(folder: Path, files: int = 8, per_file: int = 25, seed: int = 8) -> 
 
 def _visible_versions(out: Path) -> list[Path]:
     base = out / NAME
-    return sorted(p for p in base.iterdir() if not p.name.startswith(".")) if base.is_dir() else []
+    return sorted(p for p in base.iterdir() if not p.name.startswith(".") and p.is_dir() and not p.is_symlink()) \
+        if base.is_dir() else []   # the versions; latest, LATEST, README.md and versions.json are the index
 
 
 def _any(base: Path, pattern: str) -> bool:

@@ -279,7 +279,7 @@ def test_publishing_to_an_existing_version_raises_and_leaves_it_unchanged(tmp_pa
         publish(tmp_path, n=5, version="v1")
     assert isinstance(err.value, FileExistsError) and err.value.filename == str(path)
     assert tree(path) == before
-    assert [p.name for p in (tmp_path / "news").iterdir()] == ["v1"]
+    assert [p.name for p in (tmp_path / "news").iterdir() if p.is_dir() and not p.is_symlink()] == ["v1"]
 
 
 def test_a_version_published_while_building_is_not_overwritten(tmp_path):
@@ -290,7 +290,7 @@ def test_a_version_published_while_building_is_not_overwritten(tmp_path):
         with pytest.raises(VersionExistsError):
             w.commit(Ledger(inputs=1, published=1))
     assert tree(first) == before
-    assert [p.name for p in (tmp_path / "news").iterdir()] == ["v1"]
+    assert [p.name for p in (tmp_path / "news").iterdir() if p.is_dir() and not p.is_symlink()] == ["v1"]
 
 
 @pytest.mark.parametrize("name", ["../x", "/abs", "a/b", "", ".hidden", "a b", "x" * 101, "a\\b"])

@@ -172,3 +172,24 @@ def test_purge_lists_then_deletes_retracted_text_from_every_version_and_they_sti
     assert "## Purged" in (out / "news" / "v1" / "README.md").read_text()
     import datasets
     assert len(datasets.load_dataset(str(out / "news" / "v1"), split="train")) == len(first) - 2
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "cleaner" / "data" / "samples"
+
+
+def test_the_same_inputs_under_two_absolute_folders_publish_the_same_bytes(tmp_path):
+    import shutil
+    versions = []
+    for where in ("one", "two/levels/deeper"):
+        corpus = tmp_path / where / "corpus"
+        shutil.copytree(SAMPLES, corpus)
+        write_feed(corpus / "more" / "feed.jsonl", 0, 2)
+        (corpus / "more" / "empty.txt").write_text("")          # a quarantined record names its file too
+        v, _ = build([corpus], tmp_path / "out" / where.replace("/", "-"), "news", executor=InlineExecutor())
+        versions.append(v)
+    sums = [{p.relative_to(v).as_posix(): p.read_bytes() for p in v.rglob("*") if p.is_file()} for v in versions]
+    assert sums[0].keys() == sums[1].keys() and "data/train-00000-of-00001.parquet" in sums[0]
+    assert [k for k in sums[0] if sums[0][k] != sums[1][k]] == []
+    paths = pq.read_table(versions[0] / "data", columns=["source_path"])["source_path"].to_pylist()
+    assert "more/feed.jsonl" in paths and not any(os.path.isabs(p) or str(tmp_path) in p for p in paths)
+    assert pq.read_table(versions[0] / "quarantine", columns=["source_path"])["source_path"].to_pylist() == ["more/empty.txt"]
