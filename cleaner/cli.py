@@ -5,6 +5,7 @@ arguments (a path that does not exist, an output that cannot be written, a bad n
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -112,7 +113,8 @@ def _progress() -> Progress:
 @app.command()
 def run(
     inputs: InputsArg = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder that holds published datasets.")] = Path("dist_data"),
+    out_dir: Annotated[str, typer.Option("--out", help="Folder that holds published datasets, or an fsspec URL "
+                                         "(s3://bucket/prefix; credentials from the environment).")] = "dist_data",
     name: Annotated[Optional[str], typer.Option(help="Dataset name (default: news-sample for the sample corpus, else news).")] = None,
     version: Annotated[Optional[str], typer.Option(help="Version to publish (default: the next after the latest).")] = None,
     parent: Annotated[Optional[str], typer.Option(help="The version this one builds on (recorded in the manifest).")] = None,
@@ -131,6 +133,7 @@ def run(
     """
     from cleaner import build
     from cleaner.pipeline import RunInProgress
+    from cleaner.publish.remote import StoreError
     from cleaner.publish.version import VersionExistsError
 
     if not inputs:
@@ -154,11 +157,17 @@ def run(
                     elapsed = max(progress.tasks[task].elapsed or 0, 1e-6)
                     progress.update(task, records=f"{counts['record']:,}", rate=f"{counts['record'] / elapsed:,.0f}")
 
-            path, ledger = build(inputs, out_dir, name, version, parent=parent, executor=runner,
-                                 config=_config(follow_links, text_field, html_field, id_field, url_field),
-                                 on_progress=on_progress)
+            with _output(out_dir, name, version, parent) as (local_out, version, publish):
+                path, ledger = build(inputs, local_out, name, version, parent=parent, executor=runner,
+                                     config=_config(follow_links, text_field, html_field, id_field, url_field),
+                                     on_progress=on_progress)
+                _summary(publish(path), ledger)
+                from cleaner.provenance import input_root
+                _quarantine_messages(path, input_root(inputs))
     except (VersionExistsError, RunInProgress) as exc:
         raise _fail(f"{exc.filename}: {exc.strerror}") from None
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
     except ConnectionError as exc:
@@ -166,10 +175,20 @@ def run(
     except OSError as exc:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         raise _fail(f"cannot write to {out_dir}{where}: {exc.strerror or exc}") from None
-    _summary(path, ledger)
-    from cleaner.provenance import input_root
-    _quarantine_messages(path, input_root(inputs))
     raise typer.Exit(EXIT_OK if ledger.quarantined == 0 else EXIT_RECORDS)
+
+
+@contextlib.contextmanager
+def _output(out_dir: str, name: str, version: Optional[str], parent: Optional[str]):
+    """`(folder to build in, version, publish)`: the output folder itself, or for an fsspec URL a
+    local stand-in whose version `publish` uploads (`publish.remote`)."""
+    from cleaner.publish.remote import is_remote, remote_session
+
+    if not is_remote(out_dir):
+        yield Path(out_dir), version, lambda path: path
+        return
+    with remote_session(out_dir, name, version, parent) as session:
+        yield session
 
 
 QUARANTINE_SHOWN = 20
@@ -363,13 +382,21 @@ def diff(
 
 
 @app.command()
-def verify(path: Annotated[Path, typer.Argument(help="A published version folder.")]) -> None:
+def verify(path: Annotated[str, typer.Argument(help="A published version folder (or OUT/NAME/latest), or its fsspec URL.")]) -> None:
     """Recompute every checksum of a published version; exit 1 if anything differs."""
     from cleaner import verify as verify_version
+    from cleaner.publish.index import resolve
+    from cleaner.publish.remote import StoreError, is_remote, verify_remote
 
-    if not path.is_dir():
+    if is_remote(path):
+        try:
+            problems = verify_remote(path)
+        except StoreError as exc:
+            raise _fail(str(exc)) from None
+    elif not resolve(Path(path)).is_dir():
         raise _fail(f"no such version folder: {path}")
-    problems = verify_version(path)
+    else:
+        problems = verify_version(resolve(Path(path)))
     for p in problems:
         err.print(f"[red]✗[/] {escape(p)}", highlight=False, soft_wrap=True)
     if problems:
@@ -377,7 +404,7 @@ def verify(path: Annotated[Path, typer.Argument(help="A published version folder
     out.print(f"[green]✓[/] {path}: every file matches its manifest checksum")
 
 
-DatasetArg = Annotated[Path, typer.Argument(help="A dataset folder, OUT/NAME.")]
+DatasetArg = Annotated[str, typer.Argument(help="A dataset folder, OUT/NAME (or its fsspec URL, for retract).")]
 
 
 @app.command()
@@ -400,14 +427,24 @@ def retract(
     listed = ids or urls
     if not listed.is_file():
         raise _fail(f"no such file: {listed}")
+    from cleaner.publish.remote import StoreError, is_remote, remote_session, remote_parent
+
     names = read_list(listed)
+    out_dir, _, name = dataset.rstrip("/").rpartition("/")
     try:
-        path, found = retract_articles(dataset.parent, dataset.name, ids=names if ids else [], urls=names if urls else [],
-                                       reason=reason, version=version, tool_version=__version__,
-                                       rules_version=RULES_VERSION)
+        if is_remote(dataset):   # the newest version downloaded, retracted from locally, uploaded as the next
+            with remote_session(out_dir, name, version, remote_parent(out_dir, name)) as (local, version, publish):
+                path, found = retract_articles(local, name, ids=names if ids else [], urls=names if urls else [],
+                                               reason=reason, version=version, tool_version=__version__,
+                                               rules_version=RULES_VERSION)
+                path = publish(path)
+        else:
+            path, found = retract_articles(Path(out_dir or "."), name, ids=names if ids else [],
+                                           urls=names if urls else [], reason=reason, version=version,
+                                           tool_version=__version__, rules_version=RULES_VERSION)
     except VersionExistsError as exc:
         raise _fail(f"{exc.filename}: {exc.strerror}") from None
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         raise _fail(str(exc)) from None
     out.print(f"Published {path}: {len(found):,} articles retracted ({reason}); older versions still hold "
               f"them until `cleaner purge {dataset}`", highlight=False)
@@ -421,6 +458,7 @@ def purge(
     """Delete the text of retracted articles from every version of DATASET (lists it first; --yes to do it)."""
     from cleaner.publish.retract import purge as purge_versions, purge_plan, retracted_ids
 
+    dataset = Path(dataset)
     try:
         ids, records = retracted_ids(dataset)
     except (OSError, ValueError) as exc:

@@ -148,6 +148,15 @@ def remote_session(url: str, name: str, version: str | None, parent: str | None)
         yield local, version, publish
 
 
+def remote_parent(url: str, name: str) -> str:
+    """The newest version of `url/name` (what a retraction starts from), or StoreError when there is none."""
+    fs, root = open_store(url)
+    found = remote_versions(fs, _join(root, check_name(name)))
+    if not found:
+        raise StoreError(f"{url}/{name}: no published version")
+    return found[-1]
+
+
 def upload_version(fs, base: str, folder: Path, parent: str | None) -> str:
     """Upload the local version `folder` to `base/<its name>` (the steps in the module docstring); return its path."""
     version = folder.name
@@ -175,7 +184,7 @@ def upload_version(fs, base: str, folder: Path, parent: str | None) -> str:
                          "no version was published") from None
     _remove_quietly(fs, tmp)
     _update_index(fs, base, manifest)
-    return final
+    return fs.unstrip_protocol(final)
 
 
 def _remove_quietly(fs, *prefixes: str) -> None:
