@@ -485,6 +485,28 @@ def purge(
 
 
 @app.command()
+def push(
+    version: Annotated[Path, typer.Argument(help="A published version folder, OUT/NAME/vN.")],
+    repo: Annotated[str, typer.Option("--repo", help="The Hub dataset repo, ORG/NAME.")],
+    private: Annotated[bool, typer.Option("--private", help="Create the repo private (if it does not exist).")] = False,
+) -> None:
+    """Upload VERSION to a Hugging Face Hub dataset repo as one commit tagged vN (token: HF_TOKEN or the login)."""
+    from cleaner.publish.hub import HubError, push as push_version
+    from cleaner.publish.index import resolve
+
+    folder = resolve(version)
+    if not (folder / "manifest.json").is_file():
+        raise _fail(f"{version}: not a published version (no manifest.json)")
+    try:
+        done = push_version(folder, repo, private=private)
+    except HubError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"Pushed {folder} to {repo} as {done['commit'][:12]} ({done['files']} files, {done['deleted']} "
+              f"of the previous version deleted), tagged {done['tag']}: "
+              f"load_dataset({repo!r}, revision={done['tag']!r})", highlight=False)
+
+
+@app.command()
 def rules() -> None:
     """The rule table: every rule id a Removal can carry, its category and an example."""
     from cleaner.rules import listing
