@@ -167,6 +167,8 @@ def test_purge_lists_then_deletes_retracted_text_from_every_version_and_they_sti
         assert not set(gone) & set(ids_of(folder)), v
         assert not set(gone) & set(pq.read_table(folder / "removals")["article_id"].to_pylist()), v
         assert verify(folder) == [], v
+    inodes = lambda v: {p.stat().st_ino for p in (out / "news" / v / "data").glob("*.parquet")}
+    assert inodes("v1") <= inodes("v2")                          # the purged shards are still shared
     m1 = json.loads((out / "news" / "v1" / "manifest.json").read_text())
     assert m1["purged"][0]["deleted_rows"]["data"] == 2 and m1["purged"][0]["previous_fingerprint"] != m1["fingerprint"]
     assert "## Purged" in (out / "news" / "v1" / "README.md").read_text()

@@ -158,8 +158,9 @@ def purge(base: Path, plans: list[PurgePlan], records: list[dict]) -> None:
         if problems:
             raise ValueError(f"{folder}: does not verify, not purged: {problems[0]}")
     why = {i: r for r in records for i in r["ids"]}
+    rewritten: dict[tuple[int, int], Path] = {}   # (device, inode) of a file before -> its purged copy
     for plan in plans:
-        _purge_version(base / plan.version, plan, why)
+        _purge_version(base / plan.version, plan, why, rewritten)
 
 
 def _recount_card(card: str, folder: Path, changed: set[str]) -> str:
@@ -183,19 +184,29 @@ def _recount_card(card: str, folder: Path, changed: set[str]) -> str:
     return f"---\n{dumped}---\n{body}"
 
 
-def _purge_version(folder: Path, plan: PurgePlan, why: dict[str, dict]) -> None:
+def _purge_version(folder: Path, plan: PurgePlan, why: dict[str, dict], rewritten: dict[tuple[int, int], Path]) -> None:
+    """Purge one version. A file it shared with a version purged before (the same inode) becomes a
+    link to that version's purged copy, so the versions go on sharing it; the ids are the same
+    in one pass, so the purged bytes are too."""
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     config = _config_of(manifest)
-    drop = pa.array(plan.ids, pa.string())
+    drop = pa.array(sorted({i for r in why.values() for i in r["ids"]} | set(plan.ids)), pa.string())
     for rel in plan.files:
         key = dict(PURGED_TABLES)[rel.split("/", 1)[0]]
-        table = pq.read_table(folder / rel)
-        kept = table.filter(pc.invert(pc.is_in(table[key], value_set=drop)))
+        st = (folder / rel).stat()
         tmp = folder / f"{rel}.purge"
-        with pq.ParquetWriter(tmp, kept.schema, compression=config.compression) as w:
-            w.write_table(kept, row_group_size=config.row_group_rows)
-        fsync(tmp)
+        done = rewritten.get((st.st_dev, st.st_ino))
+        if done is not None:
+            tmp.unlink(missing_ok=True)
+            link_or_copy(done, tmp)
+        else:
+            table = pq.read_table(folder / rel)
+            kept = table.filter(pc.invert(pc.is_in(table[key], value_set=drop)))
+            with pq.ParquetWriter(tmp, kept.schema, compression=config.compression) as w:
+                w.write_table(kept, row_group_size=config.row_group_rows)
+            fsync(tmp)
         os.replace(tmp, folder / rel)
+        rewritten[(st.st_dev, st.st_ino)] = folder / rel
     from cleaner.publish.report import REPORT, write_report
     counts = manifest["counts"]
     led = Ledger(**{k: counts.get(k, 0) for k in ("inputs", "published", "quarantined", "duplicates", "inherited")},
