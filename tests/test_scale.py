@@ -137,7 +137,8 @@ def test_a_killed_run_restarted_redoes_only_unfinished_shards_and_ends_with_the_
     assert sum(n for e, n in events if e == "record") == tally.ledger.inputs
     assert tree(path) == tree(inline_build)
     assert verify(path) == []
-    assert [p.name for p in (out / "news").iterdir() if not p.name.startswith(".tmp-")] == ["v1"]
+    index = {"latest", "LATEST", "README.md", "versions.json", ".index.lock"}   # the dataset's index (publish.index)
+    assert [p.name for p in (out / "news").iterdir() if not p.name.startswith(".tmp-") and p.name not in index] == ["v1"]
 
 
 def test_changed_settings_do_not_reuse_staged_shards(corpus, tmp_path):
@@ -174,14 +175,16 @@ def test_clean_with_two_workers_writes_the_same_lines_in_the_same_order(corpus, 
     assert outs[0] == outs[1] and outs[0].count(b"\n") > 50
 
 
-def test_a_child_version_does_not_publish_again_what_its_parent_published(corpus, tmp_path):
+def test_a_child_version_holds_its_parents_articles_once_and_publishes_only_the_new_ones(corpus, tmp_path):
     synthetic = sorted((corpus / "synthetic").glob("*.jsonl"))
     first, _ = pipeline.build(synthetic[:3], tmp_path, "news", "v1", executor=InlineExecutor())
     child, tally = pipeline.build(synthetic[:5], tmp_path, "news", "v2", parent="v1", executor=InlineExecutor())
     kept_before = set(pd.read_parquet(first / "data")["id"])
     dups = pd.read_parquet(child / "duplicates")
     assert set(dups["duplicate_of"]) <= kept_before and len(dups) >= len(kept_before)
-    assert not set(pd.read_parquet(child / "data")["id"]) & kept_before
+    ids = list(pd.read_parquet(child / "data")["id"])
+    assert len(ids) == len(set(ids)) and set(ids) >= kept_before          # a snapshot: the parent's articles, once
+    assert tally.ledger.inherited == len(kept_before) and tally.ledger.published == len(ids) - len(kept_before)
     assert tally.ledger.balanced() and verify(child) == []
     # the child's entries carry the parent's too, so a grandchild dedups against both
     from cleaner.dedup import ENTRIES_FILE, load_entries
