@@ -131,11 +131,12 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
     n_in = n_articles = n_quarantined = 0
     with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
         for item in validate_records(clean_records(read_shard(shard, config), config, common), config):
-            item.source = replace(item.source, path=portable_path(item.source.path, shard.root))
-            inputs.setdefault(item.source.path, item.source.sha256)
+            source = replace(item.source, path=portable_path(item.source.path, shard.root))
+            inputs.setdefault(source.path, source.sha256)
             if isinstance(item, Skipped):  # not an article: counted by kind, not an input of the balance
                 skipped[item.kind] += 1
                 continue
+            item.source = source
             n_in += 1
             if isinstance(item, Article):
                 staged.add_article(item, dedup_entry(item, config))

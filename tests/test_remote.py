@@ -47,6 +47,9 @@ def bucket(s3_server, monkeypatch, tmp_path):
     for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": s3_server}.items():
         monkeypatch.setenv(key, value)
+    # An S3 filesystem made earlier (another test module's server) would be reused from fsspec's
+    # instance cache with that server's endpoint: start from none.
+    fsspec.get_filesystem_class("s3").clear_instance_cache()
     fs = fsspec.filesystem("s3", skip_instance_cache=True)
     name = f"news-{tmp_path.name.lower().replace('_', '-')[-40:]}"
     fs.mkdir(name)
