@@ -127,8 +127,30 @@ def shingles(words: Sequence[str], n: int) -> set[bytes]:
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int) -> np.ndarray:
-    from datasketch import MinHash  # imported on first use: it pulls in scipy (about 1 s)
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+    """datasketch's affine32 permutations for `MINHASH_SEED`: odd multipliers `a` and offsets `b`.
+
+    Drawn here as `MinHash._init_permutations` draws them (the same RandomState calls), because
+    importing datasketch pulls in scipy, about 0.6 s of every start-up; `tests/test_dedup.py`
+    checks the values against datasketch's.
+    """
+    gen = np.random.RandomState(MINHASH_SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
+
+
+#: MurmurHash3's 32-bit finalizer constants, datasketch's `_FMIX_CONSTANTS[32]`.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def _fmix(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (datasketch's `_fmix(hv, 32)`: wrapping uint32 products)."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
 
 
 def signature(text: str, config: CleanerConfig = DEFAULT_CONFIG) -> np.ndarray:
@@ -154,12 +176,11 @@ def _minhash(words: list[str], config: CleanerConfig) -> np.ndarray:
     (datasketch's own, `_fmix` and `permutations`) are applied to all at once: the same values,
     which `tests/test_dedup.py` checks against datasketch, at about half the cost.
     """
-    from datasketch.minhash import _fmix
     digests = b"".join([hashlib.sha1(s).digest()[:4] for s in shingles(words, config.shingle_words)])
     if not digests:
         return np.full(config.minhash_perm, _MAX_HASH, dtype=np.uint32)
     a, b = _permutations(config.minhash_perm)
-    hv = _fmix(np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1), 32)
+    hv = _fmix(np.frombuffer(digests, dtype="<u4").astype(np.uint32).reshape(-1, 1))
     return (hv * a + b).min(axis=0).astype(np.uint32)
 
 

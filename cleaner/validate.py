@@ -14,6 +14,7 @@ import pandera.errors
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Quarantined, article_dict
+from schemas import built
 from schemas.articles import article_schema
 
 #: What each check means, in the words a quarantine reason uses.
@@ -108,7 +109,7 @@ def validate_articles(articles: list[Article], config: CleanerConfig = DEFAULT_C
             a.declared_language = a.declared_language or a.language
             identify(a)
     frame = articles_frame(articles)
-    schema = article_schema(config)
+    schema = built(article_schema(config))
     failures: dict[int, dict[str, str]] = defaultdict(dict)
     try:
         schema.validate(frame, lazy=True)
@@ -178,7 +179,7 @@ def check_table(name: str, table, where: str = "") -> None:
     import schemas.removals
 
     path, model = TABLE_SCHEMAS[name]
-    schema = getattr(schemas.removals if name == "removals" else schemas.quarantine, model)
+    schema = built(getattr(schemas.removals if name == "removals" else schemas.quarantine, model))
     try:
         schema.validate(table.to_pandas(), lazy=True)
     except pandera.errors.SchemaErrors as err:

@@ -268,6 +268,17 @@ def test_signature_is_datasketchs_minhash(words):
     assert dedup._minhash(words, DEFAULT_CONFIG).tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
 
 
+@pytest.mark.parametrize("num_perm", [16, 128, 256])
+def test_permutations_are_datasketchs(num_perm):
+    """The affine32 permutations drawn without importing datasketch are datasketch's, for any size."""
+    from datasketch import MinHash
+
+    from cleaner import dedup
+    m = MinHash(num_perm=num_perm, seed=dedup.MINHASH_SEED, scheme=dedup.MINHASH_SCHEME)
+    assert dedup._permutations(num_perm).tolist() == np.asarray(m.permutations).tolist()
+    assert dedup._permutations(num_perm).dtype == np.asarray(m.permutations).dtype
+
+
 def save_entries(entries, path, config=DEFAULT_CONFIG):
     """Write entries as a version's `ENTRIES_FILE` holds them (the layout `pipeline.write_kept_entries`
     writes, there from staged shards): a test's parent version without a build."""

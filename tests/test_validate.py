@@ -113,3 +113,35 @@ def test_published_removals_and_quarantine_meet_their_schemas(tmp_path):
     quarantine = pd.read_parquet(version / "quarantine")
     assert len(quarantine) == 2
     QuarantineSchema.validate(quarantine)
+
+
+_DESCRIBE_SCHEMAS = """
+import sys
+import schemas
+from schemas.articles import ArticleSchema
+from schemas.quarantine import QuarantineSchema
+from schemas.removals import RemovalSchema
+for model in (ArticleSchema, QuarantineSchema, RemovalSchema):
+    if sys.argv[1] == "pandas-only":
+        schemas.built(model)
+    s = model.to_schema()
+    print(model.__name__, s.strict, s.ordered, s.unique, [c.name for c in s.checks])
+    for name, col in s.columns.items():
+        print(" ", name, col.dtype, col.nullable, col.required, col.unique, col.coerce,
+              [(c.name, c.error) for c in col.checks])
+print("dask.dataframe" in sys.modules)
+"""
+
+
+def test_schemas_built_with_pandas_types_only_are_pandera_s_own():
+    """`schemas.built` (which spares start-up the dask import) gives the schema pandera builds itself."""
+    import subprocess
+    import sys
+
+    def describe(how):
+        return subprocess.run([sys.executable, "-c", _DESCRIBE_SCHEMAS, how], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+
+    ours, pandera_s = describe("pandas-only"), describe("pandera")
+    assert ours[:-1] == pandera_s[:-1] and len(ours) > 20
+    assert ours[-1] == "False"  # and ours did not import dask
