@@ -219,9 +219,9 @@ class _Classification:
                 m.label = Label("title", "meta.title_repeat")
                 continue
             text = m.line.text
-            key = phrase_key(text) if len(text) < 80 else ""
-            rule = first_match(text, m.line.n_words, text.lower(), key)
-            if rule is not None and rule.where != ANYWHERE and key:
+            rule = first_match(text, m.line.n_words)
+            key = phrase_key(text) if rule is not None and rule.where != ANYWHERE and len(text) < 80 else ""
+            if key:
                 # A whole-line phrase names the line wherever it stands ("(Alle Angaben ohne
                 # Gewähr)"), though a pattern that holds only outside the story matched it first.
                 rule = phrase_match(key) or rule

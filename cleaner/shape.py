@@ -22,6 +22,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
+from cleaner.match import CACHED_LINES, CACHED_MAX_CHARS
 from cleaner.text import SENTENCE_END, cjk_share, stop_word_table
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
@@ -127,6 +128,18 @@ def shape(text: str, mask: int = 1) -> Shape:
     >>> shape("+ Akhlaq (47)").data, shape("* England (Group A): 10th appearance").data
     (False, True)
     """
+    if len(text) < CACHED_MAX_CHARS:  # a site's menus and footers recur on each of its pages
+        return _remembered_shape(text, mask)
+    return _shape(text, mask)
+
+
+@lru_cache(maxsize=CACHED_LINES)
+def _remembered_shape(text: str, mask: int) -> Shape:
+    return _shape(text, mask)
+
+
+def _shape(text: str, mask: int) -> Shape:
+    """`shape`, computed."""
     ws = _WORD.findall(text)
     n = len(ws)
     # Counted with C-level maps: this runs on every line of every page.
