@@ -1,7 +1,25 @@
 """Speed and memory of `cleaner run` at two corpus sizes, 1 worker and all workers, with datatrove's C4 as reference.
 
-    python scripts/bench_speed.py                      # 20 MB and 200 MB of input
+    python scripts/bench_speed.py                      # every section: scale, text, html, stages
     python scripts/bench_speed.py --sizes 5 50         # smaller, when time is short
+    python scripts/bench_speed.py --sections text html stages   # issue 19's figures only
+
+Sections (`--sections`, default all):
+
+- **scale**: what follows below (the synthetic corpus of the shipped samples, two sizes, 1 and N workers);
+- **text**: the whole job, `cleaner run --workers 1`, on `--text-mb` of ScrapingHub page texts (each
+  page reduced to its visible text, one block per line, as `../shared/bench/htmlbench.py --as-text`
+  does, with words varied per record as below so dedup keeps them), next to datatrove's C4 line
+  filter and its quality-filter stack (C4, Gopher repetition, Gopher quality, FineWeb; a document
+  one filter drops goes no further, as in a datatrove pipeline) over the same texts, one process
+  each; the stack, 50 times slower, over the first `--stack-mb` of them;
+- **html**: `cleaner clean --workers 1` on the 181 ScrapingHub pages (start-up included, as the
+  shared scorer times it) and `trafilatura.extract` on the same pages in one other process (the
+  extraction timed, as the scorer does; the whole process's time is printed too);
+- **stages**: the seconds of each stage (read, crossdoc, repair, extract, classify, language,
+  validate, MinHash, write) on those page texts and on the HTML pages (`profile_stages.py`).
+
+Each figure comes with the CPU seconds of its process, since the machine is shared.
 
 The corpus is synthetic, built from the samples shipped in the package (`cleaner/data/samples`):
 every record is a sample (plain text, HTML or a JSONL record) whose body paragraphs have about one
@@ -32,6 +50,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
 import shutil
@@ -138,10 +157,10 @@ def bench_c4(corpus: Path) -> dict:
     docs = [Document(text=t, id=str(i)) for i, t in enumerate(_texts(corpus))]
     nbytes = sum(len(d.text.encode("utf-8")) for d in docs)
     filt = C4QualityFilter(min_num_sentences=-1)  # as ../shared/bench scores it (no spaCy sentence split)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     kept = sum(1 for d in docs if filt.filter(d) is True)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "mb_s": nbytes / 1e6 / seconds, "docs_s": len(docs) / seconds,
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "mb_s": nbytes / 1e6 / seconds, "docs_s": len(docs) / seconds,
             "docs": len(docs), "kept": kept}
 
 
@@ -229,14 +248,187 @@ def bench_one_file(base: Path, sizes: list[float], workers: int) -> None:
         one, many = runs[mb, 1], runs[mb, workers]
         print(f"one file {mb:g} MB: {workers} workers / 1 worker speed: {one['seconds'] / many['seconds']:.2f}x "
               f"(target >= 1.6x); same bytes: {one['fingerprint'] == many['fingerprint']}")
+# --- issue 19: text and HTML against their peers, one process each, and the stages -------------
+
+SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared")
+SCRAPINGHUB = SHARED / "benchmarks" / "scrapinghub"
+
+
+def _htmlbench():
+    """The shared scorer as a module, for its `page_text` (what `--as-text` hands a cleaner)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("htmlbench", SHARED / "bench" / "htmlbench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def scrapinghub_pages() -> dict[str, bytes]:
+    """The 181 ScrapingHub pages, id -> HTML bytes."""
+    return {p.name.split(".")[0]: gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
+            for p in sorted((SCRAPINGHUB / "html").glob("*.html*"))}
+
+
+def page_text_corpus(dest: Path, total_bytes: int, file_bytes: int = FILE_BYTES, seed: int = 0) -> tuple[int, int]:
+    """Write about `total_bytes` of JSONL text records, ScrapingHub page texts with varied words."""
+    bench = _htmlbench()
+    truth = json.loads((SCRAPINGHUB / "ground-truth.json").read_text(encoding="utf-8"))
+    templates = [{"url": truth[i].get("url"), "text": bench.page_text(html)} for i, html in scrapinghub_pages().items()]
+    vocab = _vocabulary(templates)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = records = n_file = 0
+    while written < total_bytes:
+        chunk, size = [], 0
+        while size < file_bytes and written + size < total_bytes:
+            line = json.dumps(vary(templates[records % len(templates)], records, vocab, seed), ensure_ascii=False) + "\n"
+            chunk.append(line)
+            size += len(line.encode("utf-8"))
+            records += 1
+        (dest / f"part-{n_file:05d}.jsonl").write_text("".join(chunk), encoding="utf-8")
+        written += size
+        n_file += 1
+    return written, records
+
+
+def bench_datatrove_stack(corpus: Path, max_bytes: float) -> dict:
+    """datatrove's quality filters in a row (C4, Gopher repetition, Gopher quality, FineWeb) over the
+    first `max_bytes` of texts, one process (reading excluded); a dropped document goes no further."""
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import (C4QualityFilter, FineWebQualityFilter, GopherQualityFilter,
+                                            GopherRepetitionFilter)
+
+    docs, nbytes = [], 0
+    for i, t in enumerate(_texts(corpus)):
+        if nbytes >= max_bytes:
+            break
+        docs.append(Document(text=t, id=str(i)))
+        nbytes += len(t.encode("utf-8"))
+    filters = [C4QualityFilter(min_num_sentences=-1), GopherRepetitionFilter(), GopherQualityFilter(),
+               FineWebQualityFilter()]
+    filters[2].filter(Document(text="warm up the word tokenizer " * 20, id="w"))
+    start, cpu = time.perf_counter(), time.process_time()
+    kept = 0
+    for d in docs:
+        kept += all(f.filter(d) is True for f in filters)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "mb": nbytes / 1e6, "mb_s": nbytes / 1e6 / seconds,
+            "docs": len(docs), "kept": kept}
+
+
+def _child_cpu() -> float:
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _timed_process(cmd: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds, stdout) of a command run to its end in a fresh process."""
+    cpu, start = _child_cpu(), time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if r.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stderr[-2000:]}")
+    return seconds, _child_cpu() - cpu, r.stdout
+
+
+def text_section(base: Path, text_mb: float, stack_mb: float) -> dict:
+    """The whole job on page texts, one worker, next to datatrove's C4 filter and its stack."""
+    corpus = base / f"pagetexts-{text_mb:g}MB"
+    if not corpus.is_dir():
+        t = time.perf_counter()
+        nbytes, nrec = page_text_corpus(corpus, int(text_mb * 1e6))
+        print(f"corpus {corpus}: {nbytes / 1e6:.1f} MB of page texts, {nrec} records, made in "
+              f"{time.perf_counter() - t:.1f}s", flush=True)
+    nbytes = sum(p.stat().st_size for p in corpus.glob("*.jsonl"))
+    c4 = bench_c4(corpus)
+    stack = bench_datatrove_stack(corpus, stack_mb * 1e6)
+    ours = run_cleaner(corpus, 1)
+    ours["mb_s"] = nbytes / 1e6 / ours["seconds"]
+    c = ours["counts"]
+    print()
+    print(f"## text: {nbytes / 1e6:.1f} MB of ScrapingHub page texts ({c['inputs']} records), one process each")
+    print("| runner | seconds | MB/s | CPU seconds | note |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| cleaner run --workers 1 (whole job) | {ours['seconds']:.1f} | {ours['mb_s']:.2f} | {ours['cpu']:.1f} "
+          f"| peak RSS {ours['peak_one'] / 2**20:.0f} MiB; published {c['published']}, quarantined "
+          f"{c['quarantined']}, duplicates {c['duplicates']} |")
+    print(f"| datatrove C4QualityFilter(min_num_sentences=-1) | {c4['seconds']:.1f} | {c4['mb_s']:.2f} | {c4['cpu']:.1f} | "
+          f"filter only, texts in memory; kept {c4['kept']} of {c4['docs']} |")
+    print(f"| datatrove C4 + Gopher repetition + Gopher quality + FineWeb | {stack['seconds']:.1f} | {stack['mb_s']:.3f} "
+          f"| {stack['cpu']:.1f} | first {stack['mb']:.1f} MB; kept {stack['kept']} of {stack['docs']} |")
+    print(f"text, whole job / C4 line filter: {ours['mb_s'] / c4['mb_s']:.2f}x (target >= 0.3x); "
+          f"/ datatrove stack: {ours['mb_s'] / stack['mb_s']:.1f}x; by CPU seconds a MB: "
+          f"{(c4['cpu'] / (c4['mb_s'] * c4['seconds'])) / (ours['cpu'] / (nbytes / 1e6)):.2f}x and "
+          f"{(stack['cpu'] / stack['mb']) / (ours['cpu'] / (nbytes / 1e6)):.1f}x", flush=True)
+    return {"corpus": corpus, "ours": ours, "c4": c4, "stack": stack}
+
+
+_TRAFILATURA = """
+import sys, time
+from pathlib import Path
+import json
+import trafilatura
+truth = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+pages = [(p.stem, p.read_bytes().decode("utf-8", errors="replace")) for p in sorted(Path(sys.argv[1]).glob("*.html"))]
+start = time.perf_counter()
+for key, html in pages:
+    trafilatura.extract(html, url=truth[key].get("url"), include_comments=False)
+print(time.perf_counter() - start)
+"""
+
+
+def html_section() -> dict:
+    """`cleaner clean --workers 1` and trafilatura on the 181 ScrapingHub pages, one process each."""
+    with tempfile.TemporaryDirectory() as td:
+        src = Path(td, "src")
+        src.mkdir()
+        for key, html in scrapinghub_pages().items():
+            (src / f"{key}.html").write_bytes(html)
+        n = len(list(src.iterdir()))
+        ours = _timed_process([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(Path(td, "out.jsonl")),
+                               "--workers", "1"])
+        theirs = _timed_process([sys.executable, "-c", _TRAFILATURA, str(src), str(SCRAPINGHUB / "ground-truth.json")])
+    extract_s = float(theirs[2].split()[-1])
+    print()
+    print(f"## html: the {n} ScrapingHub pages, one process each")
+    print("| runner | seconds | pages/s | CPU seconds (process) | note |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| cleaner clean --workers 1 | {ours[0]:.2f} | {n / ours[0]:.1f} | {ours[1]:.1f} | whole process, start-up included |")
+    print(f"| trafilatura.extract | {extract_s:.2f} | {n / extract_s:.1f} | {theirs[1]:.1f} | extraction only, as the "
+          f"scorer times it (whole process {theirs[0]:.2f} s, {n / theirs[0]:.1f} pages/s) |")
+    print(f"html, cleaner / trafilatura pages/s: {extract_s / ours[0]:.2f}x (target >= 2x); "
+          f"CPU seconds of the processes: {theirs[1] / ours[1]:.2f}x", flush=True)
+    return {"ours": ours, "trafilatura": theirs, "pages": n}
+
+
+def stages_section(text_corpus: Path | None) -> None:
+    """profile_stages.py on the page texts (when made) and on the HTML pages, each in a fresh process."""
+    script = str(ROOT / "scripts" / "profile_stages.py")
+    with tempfile.TemporaryDirectory() as td:
+        src = Path(td)
+        for key, html in scrapinghub_pages().items():
+            (src / f"{key}.html").write_bytes(html)
+        for title, folder in (("page texts", text_corpus), ("ScrapingHub HTML pages", src)):
+            if folder is None:
+                continue
+            seconds, _, out = _timed_process([sys.executable, script, str(folder)])
+            print()
+            print(f"## stages on the {title} (profile_stages.py, one process, {seconds:.1f} s with start-up)")
+            print(out.rstrip(), flush=True)
+
+
+SECTIONS = ("scale", "text", "html", "stages")
 
 
 def main() -> None:
     from cleaner.executors import default_workers
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     ap.add_argument("--sizes", nargs=2, type=float, default=[20, 200], metavar=("SMALL_MB", "LARGE_MB"))
     ap.add_argument("--workers", type=int, default=default_workers(), help="the 'all workers' figure")
+    ap.add_argument("--text-mb", type=float, default=30, help="MB of page texts for the text section")
+    ap.add_argument("--stack-mb", type=float, default=2, help="MB of them the datatrove stack reads")
     ap.add_argument("--keep", type=Path, help="keep the corpora in this folder (reused when there)")
     ap.add_argument("--one-file", action="store_true", help="one big JSONL per size instead of a folder (issue 17)")
     args = ap.parse_args()
@@ -247,6 +439,21 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
         return
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores", flush=True)
+    if "scale" in args.sections:
+        scale_section(args, base)
+    text = text_section(base, args.text_mb, args.stack_mb) if "text" in args.sections else None
+    if "html" in args.sections:
+        html_section()
+    if "stages" in args.sections:
+        stages_section(text["corpus"] if text else None)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end", flush=True)
+    if not args.keep:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def scale_section(args, base: Path) -> None:
+    """Two sizes of the synthetic corpus, 1 and N workers: throughput, CPU and peak memory."""
     rows = []
     for mb in args.sizes:
         corpus = base / f"corpus-{mb:g}MB"
@@ -294,8 +501,6 @@ def main() -> None:
         nbytes = next(n for m, w, n, _, _ in rows if m == mb)
         c4 = next(row[4] for row in rows if row[0] == mb)
         print(f"{mb:g} MB: 1 worker {nbytes / 1e6 / one[mb]['seconds']:.2f} MB/s vs datatrove C4 {c4['mb_s']:.2f} MB/s")
-    if not args.keep:
-        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
