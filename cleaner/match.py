@@ -19,14 +19,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS
+
 ANYWHERE, OUTSIDE = "anywhere", "outside"
 
 #: A line this long (in characters) is never a phrase: its `phrase_key` is not computed.
 PHRASE_MAX_CHARS = 80
-#: Lines shorter than this have their `Matcher.first_match` answer remembered (`CACHED_LINES` of
-#: them): menus, bylines and footers recur across a site's pages; a long story sentence rarely does.
-CACHED_MAX_CHARS = 200
-CACHED_LINES = 1 << 14
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from cleaner.match import CACHED_LINES, CACHED_MAX_CHARS
-from cleaner.text import SENTENCE_END, cjk_share, stop_word_table
+from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS, SENTENCE_END, cjk_share, stop_word_table
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 # List markers as page-to-text converters write them: "* ", "+ " and "o " for nested items, "• ", "1) ".

@@ -27,6 +27,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+#: Lines shorter than this have what is worked out from them alone remembered, `CACHED_LINES`
+#: of them in each cache (the rule table's answer, a line's shape, ftfy's repair): menus, bylines
+#: and footers recur across a site's pages; a long story sentence rarely does.
+CACHED_MAX_CHARS = 200
+CACHED_LINES = 1 << 14
+
 # --- sentence ends ---------------------------------------------------------------------------------
 
 #: A sentence ends in . ! ? … (or their CJK forms), maybe followed by closing quotes or brackets.
