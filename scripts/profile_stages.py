@@ -9,7 +9,7 @@ next speed-up can be chosen from figures, next to datatrove's C4 filter (`bench_
 both on the same corpus):
 
     python scripts/profile_stages.py FOLDER        # a folder of inputs, e.g. the corpus bench_speed.py makes
-    python scripts/bench_speed.py --keep /tmp/benchc --sections stages
+    python scripts/bench_speed.py --keep /tmp/benchc --sections text stages   # both, on page texts and HTML
 """
 from __future__ import annotations
 
