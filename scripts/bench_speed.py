@@ -122,16 +122,18 @@ def vary(template: dict, k: int, vocab: list[str], seed: int = 0, rate: float = 
 def synthetic_corpus(dest: Path, total_bytes: int, file_bytes: int = FILE_BYTES, seed: int = 0) -> tuple[int, int]:
     """Write about `total_bytes` of JSONL records into `dest`; return (bytes, records) written."""
     dest.mkdir(parents=True, exist_ok=True)
-    templates = _templates()
+    return write_varied(dest, _templates(), total_bytes, file_bytes, seed)
+
+
+def write_varied(dest: Path, templates: list[dict], total_bytes: int, file_bytes: int, seed: int) -> tuple[int, int]:
+    """Write varied copies of `templates` (`vary`) to JSONL files of about `file_bytes` in `dest`
+    until about `total_bytes`; return (bytes, records) written."""
     vocab = _vocabulary(templates)
-    written = records = 0
-    n_file = 0
+    written = records = n_file = 0
     while written < total_bytes:
-        chunk = []
-        size = 0
+        chunk, size = [], 0
         while size < file_bytes and written + size < total_bytes:
-            rec = vary(templates[records % len(templates)], records, vocab, seed)
-            line = json.dumps(rec, ensure_ascii=False) + "\n"
+            line = json.dumps(vary(templates[records % len(templates)], records, vocab, seed), ensure_ascii=False) + "\n"
             chunk.append(line)
             size += len(line.encode("utf-8"))
             records += 1
@@ -274,20 +276,8 @@ def page_text_corpus(dest: Path, total_bytes: int, file_bytes: int = FILE_BYTES,
     bench = _htmlbench()
     truth = json.loads((SCRAPINGHUB / "ground-truth.json").read_text(encoding="utf-8"))
     templates = [{"url": truth[i].get("url"), "text": bench.page_text(html)} for i, html in scrapinghub_pages().items()]
-    vocab = _vocabulary(templates)
     dest.mkdir(parents=True, exist_ok=True)
-    written = records = n_file = 0
-    while written < total_bytes:
-        chunk, size = [], 0
-        while size < file_bytes and written + size < total_bytes:
-            line = json.dumps(vary(templates[records % len(templates)], records, vocab, seed), ensure_ascii=False) + "\n"
-            chunk.append(line)
-            size += len(line.encode("utf-8"))
-            records += 1
-        (dest / f"part-{n_file:05d}.jsonl").write_text("".join(chunk), encoding="utf-8")
-        written += size
-        n_file += 1
-    return written, records
+    return write_varied(dest, templates, total_bytes, file_bytes, seed)
 
 
 def bench_datatrove_stack(corpus: Path, max_bytes: float) -> dict:
