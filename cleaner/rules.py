@@ -87,6 +87,16 @@ def _spaced(pattern: str) -> str:
     return pattern.replace(r"\ ", r"\s+")
 
 
+def _holding(*parts: str, span: tuple[int, int]) -> str:
+    """A whole line of `span` characters (least, most) holding a match of each of `parts`, in any
+    order: what a shape rule made of two word lists ("a call and what it asks for") matches.
+
+    >>> bool(re.match(_holding("subscribe", "app", span=(4, 300)), "Get the app and subscribe"))
+    True
+    """
+    return "^" + "".join(f"(?=.*?{p})" for p in parts) + f".{{{span[0]},{span[1]}}}$"
+
+
 def _clause(words: tuple[str, ...]) -> str:
     """`words` opening a clause (the line's start, or after a sentence mark or a comma): where an
     imperative stands. "Síguenos en Telegram" and "…, please subscribe" open one; "Police follow
@@ -314,7 +324,7 @@ RULES: tuple[Rule, ...] = (
          example='" Conservative News Daily does not always share or support the views and opinions expressed here; they are just those of the writer."',
          counter="The president does not share the views of his advisers on tariffs.", max_words=80, seen="seed 000", needs=("views", "opinion", "responsible", "informational", "advice", "reflect", "represent")),
     Rule("disclaimer.views_ml", "disclaimer",
-         rf"^(?=.*?{_alt(lexicon.words('disclaimer_cues'))})(?=.*?{_alt(lexicon.words('disclaimer_subjects'))}).{{10,800}}$",
+         _holding(_trie_alt(lexicon.words("disclaimer_cues")), _trie_alt(lexicon.words("disclaimer_subjects")), span=(10, 800)),
          example="Der Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.",
          counter="The company said it is not responsible for the spill, but regulators disagreed.", max_words=80, where=OUTSIDE,
          seen="publisher disclaimers under stories: a disclaiming phrase and whose views (the author's, the site's), by language",
@@ -326,7 +336,7 @@ RULES: tuple[Rule, ...] = (
          counter="Thousands signed up for the program after the newsletter was published.", max_words=40,
          seen="newsletter boxes", needs=("sign", "subscrib", "newsletter", "inbox", "mail")),
     Rule("promo.prompt", "promo",
-         rf"^(?=.*?{_alt(lexicon.words('prompt_objects'))})(?=.*?{_clause(lexicon.words('prompt_calls'))}).{{4,300}}$",
+         _holding(_trie_alt(lexicon.words("prompt_objects")), _clause(lexicon.words("prompt_calls")), span=(4, 300)),
          example="To view the full story, please subscribe",
          counter="Subscribers to the app rose by a third last year, the company said.", max_words=30, where=OUTSIDE,
          seen="subscription, paywall, newsletter and app prompts near the end of a page: a call and what it asks for",
