@@ -34,6 +34,7 @@ from typing import Iterator
 from cleaner.publish.index import INDEX, LATEST, POINTER, README, entry, now_utc, render_readme
 from cleaner.publish.manifest import MANIFEST
 from cleaner.publish.version import TMP_PREFIX, VersionExistsError, _AUTO_RE, _version_key, check_name
+from cleaner.remote import is_url
 
 
 class StoreError(OSError):
@@ -46,8 +47,7 @@ def is_remote(target: str | Path) -> bool:
     >>> is_remote("s3://bucket/out"), is_remote("dist_data"), is_remote("file:///tmp/x")
     (True, False, False)
     """
-    head, sep, _ = str(target).partition("://")
-    return bool(sep) and head.isidentifier() and head != "file"
+    return is_url(str(target))
 
 
 def open_store(url: str):
