@@ -13,6 +13,7 @@ from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Label, Removal
 from cleaner.repair import RepairBudget, repair
+from cleaner.shape import document_language_mask, shape
 
 _BYLINE_LEAD = re.compile(r"^\s*(?:written\s+)?by\s*:?\s+", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\|)\s*", re.IGNORECASE)
@@ -140,7 +141,9 @@ def _clean_html(article: Article, config: CleanerConfig, budget: RepairBudget | 
             lines.append(Line(i, text, 1 if lines else 0, len(text.split())))
             pre.append(block.label)
             set_apart.append(block.standfirst)
-    _mark_description(lines, pre, doc.description, article.title, set_apart)
+    lede = _mark_description(lines, pre, doc.description, article.title, set_apart)
+    if lede and not article.subtitle:
+        article.subtitle = lede
     # A page's title comes from its metadata or its <h1>; a page with neither has no title line,
     # and its first block is the story's, not a title to take out. The markup chose the region, so
     # a line's position says nothing more; a page with no region (no sentence-shaped paragraph at
@@ -192,17 +195,49 @@ _BY_WORDS = frozenset(("by", "von", "por", "par", "di", "door", "av", "af", "prz
 
 
 def _mark_description(lines: list[Line], pre: list[Label | None], description: str | None,
-                      title: str | None, set_apart: list[bool] | None = None) -> None:
+                      title: str | None, set_apart: list[bool] | None = None) -> str | None:
     """The standfirst of a page: its first free block, when it says exactly what the page's own
     description says, the markup sets it apart (`set_apart`: a ``dek``/``lead``/``summary``
     element), and the story goes on after it. Many sites copy the story's first paragraph into
-    their description; without the markup's word that block is the lede, and it stays."""
+    their description; without the markup's word that block is the lede, and it stays.
+
+    A standfirst that reads as a paragraph of the story (`LEDE_MIN_WORDS` words or more, sentence
+    shaped: the ``intro``, ``chapô``, ``Vorspann`` or ``entradilla`` that carries the news itself)
+    stays in the text as well: it is returned, to be the article's subtitle, and not removed. A
+    headline-like dek (a phrase under the title) goes to the subtitle only, as a `Removal`.
+    Returns the kept standfirst, or None.
+    """
     if not description:
-        return
+        return None
     key, ntitle = norm(repair(description)), norm(title or "")
     free = [i for i, lab in enumerate(pre) if lab is None and norm(lines[i].text) != ntitle]
+    kept = None
     if len(free) >= 2 and key and norm(lines[free[0]].text) == key and (set_apart is None or set_apart[free[0]]):
-        pre[free[0]] = Label("subtitle", "meta.subtitle_description")
+        text = lines[free[0]].text
+        if _reads_as_lede(text, document_language_mask([lines[i].text for i in free])):
+            kept = text
+        else:
+            pre[free[0]] = Label("subtitle", "meta.subtitle_description")
         for i in free[1:]:  # a dek set twice (for phones and for desktops) is one dek
             if norm(lines[i].text) == key and (set_apart is None or set_apart[i]):
                 pre[i] = Label("duplicate_paragraph", "duplicate.paragraph")
+    return kept
+
+
+#: Words from which a standfirst reads as the story's opening paragraph rather than a dek.
+LEDE_MIN_WORDS = 12
+
+
+def _reads_as_lede(text: str, mask: int = 1) -> bool:
+    """A standfirst that is running text: sentence-shaped in the page's language (`mask`, the
+    stop words of `document_language_mask`), `LEDE_MIN_WORDS` words or more (CJK counted by
+    characters, two to a word).
+
+    >>> pl = "Stopa bezrobocia w Polsce wyniosła 3,1 proc. w marcu i nadal jest najniższa w UE – podał Eurostat."
+    >>> _reads_as_lede(pl, document_language_mask([pl]))
+    True
+    >>> _reads_as_lede("Carrie Lam should study Tsai Ing-wen's playbook")
+    False
+    """
+    s = shape(text, mask)
+    return s.prose and s.n_words >= LEDE_MIN_WORDS

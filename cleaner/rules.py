@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.8"
+RULES_VERSION = "2026.12.9"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -397,7 +397,7 @@ CONTEXT_RULES: dict[str, tuple[str, str]] = {
     "meta.title": ("title", "the first non-empty line of a text input is the title"),
     "meta.title_repeat": ("title", "a line repeating the title"),
     "meta.subtitle": ("subtitle", "a standfirst between the title and the body (set off by a wider gap, followed by a byline or a dateline)"),
-    "meta.subtitle_description": ("subtitle", "an HTML page's first block when it repeats the page's own description"),
+    "meta.subtitle_description": ("subtitle", "an HTML page's first block when it repeats the page's own description and is a dek, not a paragraph of the story (a paragraph stays in the text and is the subtitle too)"),
     "caption.repeated_pair": ("caption", "two nearby lines sharing a long opening, one a caption: the long-then-short caption pair"),
     "caption.title_prefixed": ("caption", "a line that starts with the title and goes on: an image's alt text and caption"),
     "duplicate.paragraph": ("duplicate_paragraph", "an exact repeat of an earlier line"),

@@ -352,14 +352,47 @@ def test_a_byline_shaped_as_a_sentence_before_the_body_is_not_a_lede():
 
 def test_a_dek_set_as_a_heading_that_repeats_the_description_is_the_subtitle():
     """foxbusiness, the Sun: ``<h2>`` under the headline says what ``og:description`` says: a dek,
-    set apart by its type, goes to the subtitle rather than the body."""
+    set apart by its type. A dek too short to be a paragraph of the story goes to the subtitle only."""
+    dek = "The island's ferry is running again after three weeks."
     head = ("<title>Ferry back in service | Harbour News</title>"
-            f"<meta property='og:description' content=\"{LEDE}\">")
-    a = clean(page(f"<article><h1>Ferry back in service</h1><h2>{LEDE}</h2>"
+            f"<meta property='og:description' content=\"{dek}\">")
+    a = clean(page(f"<article><h1>Ferry back in service</h1><h2>{dek}</h2>"
                    f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article>", head))
     assert_story_kept(a)
-    assert LEDE not in a.text
+    assert dek not in a.text
+    assert a.subtitle == dek
+    assert [r.rule for r in a.removals if r.text == dek] == ["meta.subtitle_description"]
+
+
+@pytest.mark.parametrize("tag", ["h2", "p class='intro'"])
+def test_a_standfirst_that_reads_as_the_first_paragraph_is_text_and_subtitle(tag):
+    """dw.com's ``<p class="intro">``, dorzeczy.pl's ``art-lead``, elpais.com.uy's
+    ``<h2 class="epigraph">``: the standfirst that repeats the description is a paragraph of the
+    story (it carries the news itself), so it stays in the text, and is the subtitle too."""
+    head = ("<title>Ferry back in service | Harbour News</title>"
+            f"<meta property='og:description' content=\"{LEDE}\">")
+    close = tag.split()[0]
+    a = clean(page(f"<article><h1>Ferry back in service</h1><{tag}>{LEDE}</{close}>"
+                   f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article>", head))
+    assert_story_kept(a, (LEDE,) + STORY)
+    assert a.text.startswith(LEDE)
     assert a.subtitle == LEDE
+    assert not [r for r in a.removals if r.text == LEDE]
+
+
+def test_a_standfirst_in_german_reads_as_a_paragraph_by_german_stop_words():
+    """The lede test reads the page's language: a German ``Vorspann`` is prose by German function
+    words, not English ones (ok-magazin.de, fr.de)."""
+    lede = ("Die Fähre zur Insel fährt nach drei Wochen in der Werft wieder, und der lange Umweg "
+            "über die Straße ist damit für die Pendler vorbei.")
+    story = ["Die Fähre hat am Montag nach drei Wochen Reparatur an den Motoren den Betrieb wieder aufgenommen, sagte der Betreiber.",
+             "Die Pendler, die lange Umwege über die Straße um die Bucht fahren mussten, begrüßten die Nachricht am Abend.",
+             "Der Hafen rechnet damit, dass der Fahrplan bis zum Sommer wieder ohne Einschränkungen gilt, hieß es weiter."]
+    head = f"<title>Fähre fährt wieder</title><meta name='description' content=\"{lede}\">"
+    a = clean(page(f"<article><h1>Fähre fährt wieder</h1><div class='teaser-text'><p>{lede}</p></div>"
+                   f"<div class='article-body'>{''.join(f'<p>{p}</p>' for p in story)}</div></article>", head))
+    assert a.text.startswith(lede)
+    assert a.subtitle == lede
 
 
 def test_a_long_author_bio_does_not_outscore_the_story_beside_it():
@@ -466,18 +499,20 @@ def test_a_heading_inside_the_story_and_a_pull_quote_at_its_end_are_kept():
     assert "A long wait" in a.text and quote in a.text
 
 
-def test_a_standfirst_in_the_story_header_is_the_subtitle_and_its_second_copy_goes_too():
+def test_a_standfirst_in_the_story_header_is_the_subtitle_and_its_second_copy_goes():
     # netzpolitik.org's shape: <header class="entry-header"><h1/><div class="entry-excerpt"><p>…;
-    # sites that set the dek twice (phones, desktops) give two equal blocks.
+    # sites that set the dek twice (phones, desktops) give two equal blocks. The dek reads as the
+    # story's first paragraph, so it stays in the text, once.
     dek = "The harbour ferry is back after three weeks of engine repairs, and commuters are relieved."
     raw = page("<main><article class='post'><header class='entry-header'><h1>Ferry back in service</h1>"
                f"<div class='entry-excerpt'><p>{dek}</p></div></header><div class='entry-content'>"
                f"<div class='article-lead mobile'><p>{dek}</p></div>{''.join(f'<p>{p}</p>' for p in STORY)}</div></article></main>",
                head=f"<title>Ferry back in service | Harbour News</title><meta name='description' content='{dek}'>")
     a = clean(raw)
-    assert_story_kept(a)
+    assert_story_kept(a, (dek,) + STORY)
     assert a.subtitle == dek
-    assert dek not in a.text
+    assert a.text.count(dek) == 1
+    assert [r.rule for r in a.removals if r.text == dek] == ["duplicate.paragraph"]
 
 
 def test_a_marked_standfirst_just_before_the_story_is_kept_when_no_headline_ties_them():
