@@ -556,3 +556,39 @@ def test_a_standfirst_named_in_the_newsroom_s_own_language_is_kept(token):
     a = clean(raw)
     assert_story_kept(a)
     assert lede in a.text
+
+
+def test_a_class_on_body_describes_the_page_and_marks_nothing():
+    """journelles.de: WordPress sets the page's state on ``<body class="... showing-comments ...">``;
+    read as a marker it made the whole page a comment thread. A page's comments are in their own
+    element; the one under the story still goes."""
+    raw = page("<main><article class='post'>" + "".join(f"<p>{p}</p>" for p in STORY)  # no <h1> holds the page
+               + "<div class='comments'><p>Great news, I take that ferry every day, finally!</p></div></article></main>")
+    a = clean(raw.replace("<body>", "<body class='single showing-comments has-sidebar'>"))
+    assert_story_kept(a)
+    assert "Great news" not in a.text
+
+
+def _ld(body: str) -> str:
+    return ("<script type='application/ld+json'>"
+            + json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Ferry back in service",
+                          "articleBody": body}) + "</script>")
+
+
+def test_a_story_the_page_draws_from_script_is_read_from_its_json_ld():
+    """scmp.com: the markup holds the header and a script draws the story; the ``NewsArticle``'s
+    ``articleBody`` is the whole story, and it is read when the markup gave only a stub."""
+    more = ("The operator said the engines had been rebuilt by a yard in Leith, at a cost it would not disclose.",
+            "Fares will stay as they were before the repairs until the end of the year, the council added.")
+    head = "<title>Ferry back in service | Harbour News</title>" + _ld("\n".join(STORY + more))
+    a = clean(page("<div id='app'><h1>Ferry back in service</h1><p>Opinion</p>"
+                   "<div class='article-summary'>The ferry is back after repairs.</div></div>", head))
+    assert_story_kept(a, STORY + more)
+    assert set(STORY + more) <= set(a.text.split("\n\n"))  # its paragraphs, one block each
+
+
+def test_a_json_ld_summary_does_not_replace_the_story_in_the_markup():
+    head = "<title>Ferry back in service | Harbour News</title>" + _ld(P1 + " " + P2 + " The council will review it.")
+    a = clean(article_html("".join(f"<p>{p}</p>" for p in STORY), ).replace("<head>", "<head>" + head, 1))
+    assert_story_kept(a)
+    assert "The council will review it." not in a.text

@@ -332,6 +332,8 @@ def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
     muted = set()
     for el, m in markers.items():
         p = prose.get(el, 0)
+        if el.tag in ("body", "html"):  # a page's state ("showing-comments", "has-sidebar"), not a part of it
+            continue
         if el in headline_holders or (m.label.category != "comments" and total and p > 0.5 * total):
             continue
         if p > m.max_prose:

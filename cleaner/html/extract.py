@@ -17,6 +17,7 @@ DTD loading; htmldate is handed that parsed tree, never a string it could take f
 """
 from __future__ import annotations
 
+import contextlib
 import html as _html
 import json
 import re
@@ -72,6 +73,7 @@ class HtmlDocument:
     blocks: list[Block] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)   # texts the markup calls a byline, anywhere in the page
     whole_page: bool = False  # no story region found: the blocks are the whole page's
+    ld_body: str | None = None  # the story as the page's JSON-LD gives it (``articleBody``)
 
 
 class PageTooDeep(RefusedRecord):
@@ -212,7 +214,38 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.label, s.links, set_apart))
     if region:
         _label_orphan_headings(doc.blocks)
+    _story_from_json_ld(doc)
     return doc
+
+
+#: A JSON-LD ``articleBody`` this much longer than the story found in the markup replaces it.
+LD_BODY_RATIO = 3
+LD_BODY_MIN_CHARS = 500
+
+
+def _story_from_json_ld(doc: HtmlDocument) -> None:
+    """The story from the page's JSON-LD when its markup holds only a stub of it.
+
+    Pages rendered in the browser (scmp.com's Vue app) ship the markup of the header and a
+    script that draws the rest; the ``articleBody`` of their ``NewsArticle`` is the whole story.
+    When it is `LD_BODY_RATIO` times longer than the text the markup gave (and at least
+    `LD_BODY_MIN_CHARS`), its paragraphs follow the header's blocks; they go to the line
+    classifier like any other block. Otherwise the markup's story stands: ``articleBody`` is often
+    a cut-off summary, or the story without its subheadings.
+    """
+    body = doc.ld_body
+    if not body or len(body) < LD_BODY_MIN_CHARS:
+        return
+    if "<" in body and ">" in body:  # some CMSs put the story's HTML there
+        with contextlib.suppress(etree.ParserError, etree.XMLSyntaxError, ValueError):
+            fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+            body = "\n".join(t for t in (_text(el) for el in fragment.iter() if el.tag in B.PARA_TAGS) if t) or _text(fragment)
+    kept = sum(len(b.text) for b in doc.blocks if b.label is None)
+    if len(body) < LD_BODY_RATIO * kept:
+        return
+    paragraphs = [p for p in (_WS.sub(" ", p).strip() for p in re.split(r"\n\s*", body)) if p]
+    doc.blocks.extend(Block(p, "p", None, 0, False) for p in paragraphs if p not in {b.text for b in doc.blocks})
+    doc.whole_page = False
 
 
 _ORPHAN_HEADING = Label("navigation", R.ORPHAN_HEADING)
@@ -269,6 +302,7 @@ def _metadata(root: etree._Element, doc: HtmlDocument) -> None:
         if name and content and content.strip() and name not in meta:
             meta[name] = _WS.sub(" ", content).strip()
     ld = _json_ld(root)
+    doc.ld_body = ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None
 
     doc.title = _first(ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"), _title_tag(root, meta))
     doc.subtitle = _first(ld.get("alternativeHeadline"))
