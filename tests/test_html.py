@@ -592,3 +592,21 @@ def test_a_json_ld_summary_does_not_replace_the_story_in_the_markup():
     a = clean(article_html("".join(f"<p>{p}</p>" for p in STORY), ).replace("<head>", "<head>" + head, 1))
     assert_story_kept(a)
     assert "The council will review it." not in a.text
+
+
+@pytest.mark.parametrize("cls, category, text", [
+    ("editorial-disclaimer", "disclaimer", "The advertising disclaimer below does not apply to this article."),
+    ("cbp-spmenu cbp-spmenu-vertical", "navigation", "Yoga"),       # a menu by any prefix
+    ("news-letter-section", "newsletter", "We have many more stories for you every week in our letter."),
+    ("relatedlinks block", "related", "Discover now"),
+    ("wp-block-mmo-recirculation-box", "related", "More columns on our site"),
+])
+def test_boxes_named_by_their_class_in_common_spellings(cls, category, text):
+    """villagevoice.com's ``editorial-disclaimer``, a WordPress mobile menu's ``cbp-spmenu``,
+    gofeminin's ``news-letter-section``, industriemagazin's ``relatedlinks``, the recirculation
+    boxes of Vox Media and MeinMMO: boxes the markup names, in one word or two."""
+    a = clean(article_html("".join(f"<p>{p}</p>" for p in STORY[:2]) + f"<div class='{cls}'><p>{text}</p></div>"
+                           + "".join(f"<p>{p}</p>" for p in STORY[2:])))
+    assert_story_kept(a)
+    assert text not in a.text
+    assert removed(a, category) == [text]

@@ -79,6 +79,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TOKEN_INDEX = {tok: m for m in reversed(R.CLASS_MARKERS) for tok in m.tokens}
 #: Each marker's place in the table (as `CLASS_MARKERS.index` finds it), by identity: a lookup, not a scan.
 _RANK = {id(m): R.CLASS_MARKERS.index(m) for m in R.CLASS_MARKERS}
+_MENU = _TOKEN_INDEX["menu"]
 _STATE_WORDS = frozenset(("open", "closed", "enabled", "disabled", "has", "no", "allowed", "off",
                           "count", "counts", "number", "status"))
 
@@ -147,6 +148,8 @@ def class_marker(value: str) -> R.Marker | None:
             best = m
     if best is not None and best.label.category == "related" and keys & R.STANDFIRST_TOKENS:
         return None  # German CMSs call the lede a teaser ("teaser-text", "article-teaser"): a standfirst
+    if best is None and any(len(k) > 4 and k.endswith("menu") for k in keys):
+        return _MENU  # a menu by any prefix: "spmenu", "mainmenu", "wprmenu"
     return best
 
 

@@ -45,7 +45,7 @@ CLASS_MARKERS: tuple[Marker, ...] = (
     ), 900),
     _group("newsletter", "html.newsletter", (
         "newsletter", "newsletters", "subscribe", "subscription", "signup", "sign-up", "mailchimp",
-        "mc4wp", "optin", "opt-in", "email-capture",
+        "mc4wp", "optin", "opt-in", "email-capture", "news-letter",
     ), 500),
     _group("social", "html.share_bar", (
         "share", "shares", "sharing", "sharebar", "sharetools", "social", "socials", "addthis",
@@ -56,7 +56,8 @@ CLASS_MARKERS: tuple[Marker, ...] = (
         "more-stories", "recommended", "recommendations", "recommendation", "outbrain", "taboola",
         "trending", "popular", "most-read", "mostread", "most-popular", "mostpopular", "more-from",
         "also-read", "further-reading", "next-article", "yarpp", "teaser", "teasers", "more-news",
-        "more-articles", "see-also", "zergnet", "revcontent", "read-next", "up-next",
+        "more-articles", "see-also", "zergnet", "revcontent", "read-next", "up-next", "relatedlinks",
+        "recirculation",
     ), 1500),  # teasers are sentences too: a related box is allowed a few of them
     _group("ad", "html.ad", (
         "ad", "ads", "advert", "adverts", "advertisement", "advertising", "adsense", "adslot",
@@ -86,6 +87,9 @@ CLASS_MARKERS: tuple[Marker, ...] = (
         "date", "timestamp", "pubdate", "dateline", "post-date", "entry-date", "posted-on",
         "published", "updated", "publish-date", "article-date", "time-stamp", "datetime",
     ), 150),
+    _group("disclaimer", "html.disclaimer", (
+        "disclaimer", "disclaimers", "legal-notice",
+    ), 600),
     _group("navigation", "html.navigation", (
         "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager",
         "skip-link", "masthead", "footer", "site-footer", "site-header", "topbar", "post-navigation",
