@@ -610,3 +610,17 @@ def test_boxes_named_by_their_class_in_common_spellings(cls, category, text):
     assert_story_kept(a)
     assert text not in a.text
     assert removed(a, category) == [text]
+
+
+def test_a_story_told_in_slides_is_kept_and_a_gallery_beside_a_story_is_not():
+    """economictimes.com's slideshows, popsugar's galleries: each slide is marked on its own and
+    holds little prose, but together the slides hold most of the page's: they are the story.
+    A gallery of short captions under a story of paragraphs stays a widget."""
+    slides = "".join(f"<section class='slides' id='/ferry/slideshow/{i}.cms'><h2>Part {i}</h2><p>{p}</p></section>"
+                     for i, p in enumerate(STORY, 1))
+    a = clean(article_html(f"<div class='package'>{slides}</div>"))
+    assert_story_kept(a)
+    gallery = "".join(f"<div class='gallery-item'><p>The quay at dawn, seen from boat {i}.</p></div>" for i in range(3))
+    b = clean(article_html("".join(f"<p>{p}</p>" for p in STORY) + gallery))
+    assert_story_kept(b)
+    assert "The quay at dawn" not in b.text

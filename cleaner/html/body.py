@@ -321,6 +321,20 @@ def _ancestors(el, limit=10**6):
         n += 1
 
 
+#: Class/id words of a gallery's slides (`_slide`); a carousel or a rail holds teasers as often.
+_SLIDE_TOKENS = frozenset(("gallery", "slideshow", "slides", "slide"))
+
+
+def _slide(el, m: R.Marker) -> bool:
+    """A marked element that may be one slide of a gallery story: a caption, or a widget its
+    class or id calls a gallery or a slide."""
+    if m.label.category == "caption":
+        return True
+    if m.label.category != "widget":
+        return False
+    return bool(class_tokens(f"{el.get('class') or ''} {el.get('id') or ''}") & _SLIDE_TOKENS)
+
+
 def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
     """Which markers stand: those whose element holds little story-shaped text and not the headline."""
     prose: dict = {}
@@ -331,12 +345,21 @@ def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
             for el in s.marks:
                 prose[el] = prose.get(el, 0) + s.weight
     headline_holders = set(_ancestors(title_el)) | {title_el} if title_el is not None else set()
+    # A gallery's slides (or a slideshow's captions), each marked on its own, are the story when
+    # together they hold most of its prose: summed over the siblings that carry the same marker.
+    runs: dict = {}
+    slides = {el for el, m in markers.items() if el in prose and _slide(el, m)}
+    for el in slides:
+        key = (el.getparent(), markers[el].label.rule)
+        runs[key] = runs.get(key, 0) + prose[el]
     valid = {}
     muted = set()
     for el, m in markers.items():
         p = prose.get(el, 0)
         if el.tag in ("body", "html"):  # a page's state ("showing-comments", "has-sidebar"), not a part of it
             continue
+        if el in slides:
+            p = max(p, runs[(el.getparent(), m.label.rule)])
         if el in headline_holders or (m.label.category != "comments" and total and p > 0.5 * total):
             continue
         if p > m.max_prose:
