@@ -320,8 +320,10 @@ class _Classification:
         """Pass 5 and the page's edges: the standfirst; short non-sentence lines before the first
         paragraph are the page's head; after the last, once a footer has begun, everything is footer."""
         marks, start = self.marks, self.start
-        last = self.body[-1] if self.body else -1
-        _mark_subtitle(marks, start, self.body[0] if self.body else len(marks))
+        if not self.body:
+            return  # no paragraph at all (a post of three lines of dialogue): no story to have edges
+        last = self.body[-1]
+        _mark_subtitle(marks, start, self.body[0])
         first = next((i for i in self.body if marks[i].verdict is None), len(marks))  # the standfirst is not the story
         for m in marks[start:first]:
             if m.verdict is None and m.line.n_words <= 6 and not SENTENCE_OR_CLAUSE_END.search(m.line.text):
@@ -333,8 +335,7 @@ class _Classification:
                 footer = footer or lab.category in FOOTER_CATEGORIES
             elif footer:
                 m.place = Label("navigation", "context.footer")
-        if last >= 0:
-            _mark_tail(marks[last + 1:])
+        _mark_tail(marks[last + 1:])
 
 
 #: A heading is a few words: a longer line ending in a colon ("Twitter seemed confused by the

@@ -624,3 +624,17 @@ def test_a_story_told_in_slides_is_kept_and_a_gallery_beside_a_story_is_not():
     b = clean(article_html("".join(f"<p>{p}</p>" for p in STORY) + gallery))
     assert_story_kept(b)
     assert "The quay at dawn" not in b.text
+
+
+def test_a_post_of_short_lines_with_no_paragraph_keeps_them():
+    """gnaur.wordpress.com: a post of three lines of dialogue, no paragraph among them. The page's
+    head and footer are the edges of a story; with no paragraph there is no story to have edges,
+    so the lines the markup chose stay (the share bar and the comment form still go)."""
+    lines = ("„Ich weiß ich bin betrunken und sollte das vielleicht nicht sagen…“", "– „Dann sag es nicht“", "– „Ok.“")
+    a = clean(page("<div id='content'><div class='post'><p>Gnaur</p><h2>Doing nothing is an option too</h2>"
+                   "<p>June 14, 2013 at 20:51</p>" + "".join(f"<p>{t}</p>" for t in lines)
+                   + "<div class='sharedaddy'><p>Share this:</p><a href='/t'>Twitter</a></div>"
+                   "<div id='respond'><p>Leave a comment</p></div></div></div>"))
+    for t in lines:
+        assert t in a.text
+    assert "Share this" not in a.text and "Leave a comment" not in a.text
