@@ -287,6 +287,8 @@ class _Classification:
                     if m.inside or m.verdict is not None or m.score <= EDGE_MIN:
                         break
                     m.inside = True
+        if segs:
+            _reach_lede(marks, start, min(i for i in range(start, len(marks)) if marks[i].inside))
         # Between two stretches of story, a gap of plain lines (list items, short steps, not menus and
         # not headed by a rule's "Related" or "Newsletter") is the story going on in another form.
         for (_, a_hi), (b_lo, _) in zip(segs, segs[1:]):
@@ -384,6 +386,51 @@ def _score(m: _Mark, data_run: bool = False) -> float:
 
 
 _INSIDE_CATEGORIES = frozenset({"caption", "credit", "title", "byline", "subtitle", "duplicate_paragraph", "timestamp"})
+#: What sits between a story's lede and its body: the byline, the date, the share bar, the photo
+#: and its copyright line.
+_HEADER_CATEGORIES = frozenset({"caption", "credit", "byline", "timestamp", "social", "copyright"})
+#: How far back over that header a lede is looked for: lines in all, and the free short lines
+#: (share buttons the lexicon does not know, "Print", "E-mail") it may hold, each a few words.
+LEDE_REACH = 20
+LEDE_GAP_FREE = 6
+LEDE_GAP_WORDS = 8
+#: A lede is a paragraph: sentence-shaped and at least this many words.
+LEDE_WORDS = 12
+
+
+def _reach_lede(marks: list[_Mark], start: int, first: int) -> None:
+    """The lede set above the story's header: "standfirst, byline, date, share bar, story" is how
+    news pages are laid out, and the header's lines (each scored against the story) cut the lede's
+    paragraph off from the stretch below. A paragraph (`LEDE_WORDS` or more, sentence-shaped) right
+    above a header of recognised byline, date, share, photo or copyright lines and a few short
+    free ones, no further than `LEDE_REACH` lines up, joins the story, with the paragraph right
+    above it if there is one. Any other recognised line (a menu, a teaser box) ends the search."""
+    free = 0
+    for j in range(first - 1, max(start, first - LEDE_REACH) - 1, -1):
+        m = marks[j]
+        if m.verdict is not None:
+            if m.verdict.category in _HEADER_CATEGORIES:
+                continue
+            # a bare "Print", "E-mail" or "Comments" button of the share bar counts as a free line
+            if m.verdict.rule != "navigation.label" and m.norm.strip(" :.") not in _BARE_COMMENT_LINKS:
+                return
+        elif m.recurring or m.deferred is not None:
+            return
+        elif _lede(m):
+            if j == first - 1:
+                return  # right above the stretch and not in it: the stretch left it out for a reason
+            m.inside = True
+            above = marks[j - 1] if j - 1 >= start else None
+            if above is not None and above.verdict is None and not above.recurring and above.deferred is None and _lede(above):
+                above.inside = True
+            return
+        free += 1
+        if free > LEDE_GAP_FREE or m.line.n_words > LEDE_GAP_WORDS:
+            return
+
+
+def _lede(m: _Mark) -> bool:
+    return m.shape.prose and m.line.paragraph_like and m.line.n_words >= LEDE_WORDS
 #: Lines carrying figures count for the story when at least this many follow each other.
 DATA_RUN_MIN = 3
 DATA_MAX_WORDS = 60

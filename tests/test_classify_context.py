@@ -266,3 +266,28 @@ def test_a_whole_line_phrase_inside_the_story_is_named_though_an_outside_only_pa
         ("(Alle Angaben ohne Gewähr)", "lexicon.disclaimer")]
     for p in (P1, P2, P3, P4):
         assert p in a.text
+
+
+def test_a_lede_above_the_byline_and_share_bar_joins_the_story():
+    """pcmag.com, auto-motor.at as page text: headline, standfirst, byline, date, a share bar of
+    button labels, then the story. The header's lines cut the standfirst off from the stretch of
+    story below it; a paragraph right above such a header is the story's lede."""
+    lede = ("We're about to get twenty terabyte hard drives, but the path now looks clear to scale all the "
+            "way up to eighty terabytes.")
+    text = _page("Site name", MENU, "Next-gen platters promise 80TB hard drives", lede, "By Matthew Humphries",
+                 "February 7, 2020", "* Facebook", "* Twitter", "* Flipboard", "Share", "* Email", "Comments",
+                 P1, P2, P3, P4)
+    a = _clean(text)
+    assert lede in a.text
+    for p in (P1, P2, P3, P4):
+        assert p in a.text
+
+
+def test_a_sentence_above_a_menu_does_not_join_the_story():
+    """The header the lede may reach over is a byline, a date, a share bar; a menu between a
+    sentence and the story ends the search (the sentence is the site's tagline, a teaser)."""
+    tagline = "Bird flies. Fish swims. I write about the city and its people every single day of the week."
+    text = _page("Site name", tagline, MENU, "Bridge to close for repairs", "By Jane Doe", P1, P2, P3, P4)
+    a = _clean(text)
+    assert tagline not in a.text
+    assert P1 in a.text
