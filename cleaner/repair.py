@@ -15,7 +15,10 @@ import ftfy
 from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS
 
 # Curly quotes are the article's own typography, not damage: keep them (ftfy would straighten them).
-_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=True, normalization="NFC", explain=False)
+#: ftfy's repairs, less two that are not repairs: curly quotes stay curly, and full-width forms stay
+#: full-width (``，`` and ``（`` are how Chinese and Japanese are punctuated, not damage).
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, unescape_html=True,
+                             normalization="NFC", explain=False)
 
 # Spaces that render as a plain space. U+00A0 NBSP is the usual one in scraped text.
 _SPACES = re.compile("[\u00a0\u2007\u202f\u2000-\u200a\u205f\u3000\t\f\v]")
@@ -147,7 +150,7 @@ def _ftfy_chars() -> re.Pattern:
     try:
         from re import _parser  # the parsed form of the detector's regex: its literal characters
         from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
-        from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
+        from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
         chars: set[int] = set()
         ranges: list[tuple[int, int]] = [(0x80, 0x9F), (0xD800, 0xDFFF)]  # C1 controls, surrogates
@@ -166,7 +169,7 @@ def _ftfy_chars() -> re.Pattern:
                 elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT):
                     stack.append(av[2])
         inert = {ord(c) for k in _INERT_CATEGORIES for c in MOJIBAKE_CATEGORIES[k]}
-        chars = (chars - inert) | set(LIGATURES) | set(WIDTH_MAP) | set(CONTROL_CHARS)
+        chars = (chars - inert) | set(LIGATURES) | set(CONTROL_CHARS)  # not WIDTH_MAP: widths are kept (`_FTFY`)
         chars |= {0x2028, 0x2029}  # line breaks ftfy rewrites
     except Exception:  # noqa: BLE001 - private tables moved in some ftfy release: be safe, not fast
         return re.compile("[^\x00-\x7f]")

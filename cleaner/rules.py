@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.14"
+RULES_VERSION = "2026.12.15"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()

@@ -14,6 +14,7 @@ import pandera.errors
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Quarantined, article_dict
+from cleaner.text import count_words
 from schemas import built
 from schemas.articles import article_schema
 
@@ -80,7 +81,7 @@ def articles_frame(articles: list[Article]) -> pd.DataFrame:
         **{name: column(name) for name in ("subtitle", "authors", "published", "url", "site_name", "language", "text")},
         "language_score": pd.Series([r["language_score"] for r in rows], dtype="float64"),
         "declared_language": column("declared_language"),
-        "n_words": pd.Series([len(r["text"].split()) for r in rows], dtype="int64"),
+        "n_words": pd.Series([count_words(r["text"]) for r in rows], dtype="int64"),
         "source_path": column("source_path"),
     })
 

@@ -242,7 +242,8 @@ class ArticleSchema(pa.DataFrameModel):
     text: Series[str] = pa.Field(
         description="Clean body, paragraphs joined by a blank line; no boilerplate, mojibake or controls left.")
     n_words: Series[int] = pa.Field(
-        description="Whitespace-separated words in `text`; at least config.min_body_words (check body_long_enough).")
+        description="Words in `text` (whitespace-separated; Chinese and Japanese, written without spaces, count two "
+                    "characters a word: cleaner.text.count_words); at least config.min_body_words (check body_long_enough).")
     source_path: Series[str] = pa.Field(description="Path of the input file the article came from.")
 
     class Config:

@@ -38,11 +38,19 @@ def test_detector_characters_are_seen():
         assert _may_need_ftfy(f"plain {c} text"), repr(c)
 
 
-@pytest.mark.parametrize("line", ["It\u00e2\u20ac\u2122s", "caf\u00c3\u00a9", "a &amp; b", "ﬁnal", "ＬＯＵＤ",
+@pytest.mark.parametrize("line", ["It\u00e2\u20ac\u2122s", "caf\u00c3\u00a9", "a &amp; b", "ﬁnal",
                                   "e\u0301", "x\u2028y", "\x85", "\u00c2\u00a0"])
 def test_damaged_lines_go_to_ftfy(line):
     assert _may_need_ftfy(line)
     assert ftfy.fix_text(line, _FTFY) != line
+
+
+@pytest.mark.parametrize("line", ["一个约定，信守15年，感人至深；一段真情（2012年）。", "東京で「ＡＩ」の会議が開かれた。",
+                                  "ＬＯＵＤ"])
+def test_full_width_forms_are_kept(line):
+    """Full-width punctuation is how Chinese and Japanese are punctuated, and full-width Latin
+    letters are Japanese typography: not damage, so repair leaves them as they are."""
+    assert repair(line) == line
 
 
 # C0 controls are gone before ftfy is asked (`repair` drops them first), so they are not generated.

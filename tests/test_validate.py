@@ -74,6 +74,16 @@ def test_the_minimum_body_length_comes_from_the_config():
     assert validate_articles([short])[1][0].checks == ["body_long_enough"]
 
 
+def test_a_chinese_story_is_long_enough_by_its_characters():
+    """Chinese and Japanese are written without spaces: a story of 60 characters is one
+    whitespace-separated "word", and was quarantined as too short (xinhuanet.com's story)."""
+    zh = ("一个约定，信守15年，感人至深；一段真情，延续15年，催人泪下。6月3日上午，话剧《约定无期限》全省各市巡演活动来到秦皇岛，"
+          "引起强烈反响。")
+    good, bad = validate_articles([_article(1, text=zh)])
+    assert [a.id for a in good] == ["a1"] and bad == []
+    assert validate_articles([_article(1, text="一个约定。")])[1][0].checks == ["body_long_enough"]
+
+
 def test_good_articles_pass_unchanged_and_in_order():
     arts = [_article(i, url="https://example.org/x", published="2024-03-14T09:00:00Z") for i in range(1, 6)]
     assert validate_articles(arts) == (arts, [])
