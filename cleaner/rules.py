@@ -23,7 +23,7 @@ __all__ = ["ANYWHERE", "OUTSIDE", "RULES", "RULES_BY_ID", "RULES_VERSION", "CONT
            "first_match", "listing", "phrase_key", "phrase_match", "rules_for"]
 
 #: Bump when a rule is added, removed or changed: it goes into the manifest.
-RULES_VERSION = "2026.12.15"
+RULES_VERSION = "2026.12.16"
 
 _GROUPS = {g.id: g for g in lexicon.line_groups()}
 _PLACED: set[str] = set()
@@ -351,7 +351,7 @@ RULES: tuple[Rule, ...] = (
          r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all\s+rights\s+reserved)|\ball\s+rights\s+reserved\b|\bmay\s+not\s+be\s+(?:published|reproduced|broadcast|rewritten|redistributed)\b",
          example="© 2022 Radio Free Asia. All rights reserved.", counter="Copyright lawyers say the ruling will be appealed.", max_words=40,
          seen="footers; AP 'may not be published, broadcast, rewritten or redistributed'", needs=("©", "(c)", "copyright", "rights reserved", "may not be")),
-    Rule("tags.label", "tags", rf"^{_alt(lexicon.words('tag_labels'))}\s*[:|：]",
+    Rule("tags.label", "tags", rf"^{_alt(lexicon.words('tag_labels'))}\s*(?:[:|：]|$)",
          example="Tags: China, Russia, Ukraine", counter="Topics discussed included trade, they said: it went well.", max_words=40,
          seen="tag and category lists under articles (cleaner/data/lexicons/boilerplate.json: tag_labels)"),
     Rule("tags.permalink", "tags", r"\bpermalink\W*$",

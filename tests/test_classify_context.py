@@ -7,6 +7,8 @@ has a negative: a body line that must stay.
 """
 from __future__ import annotations
 
+import pytest
+
 from cleaner.classify import classify, norm, segment
 from cleaner.clean import clean_article
 from cleaner.records import Article, Source
@@ -291,3 +293,20 @@ def test_a_sentence_above_a_menu_does_not_join_the_story():
     a = _clean(text)
     assert tagline not in a.text
     assert P1 in a.text
+
+
+@pytest.mark.parametrize("line, category", [
+    ("Filed under", "tags"), ("Markiert mit", "tags"), ("Classé dans :", "tags"),
+    ("Quelle:", "credit"), ("Źródło:", "credit"), ("Fuentes", "credit"),
+    ("Einen Missbrauch melden", "comments"), ("Comentar este artículo", "comments"),
+    ("Neueste Beiträge", "related"), ("Articles récents", "related"), ("Najnowsze wpisy", "related"),
+    ("Teile diesen Beitrag", "social"), ("Rezept drucken", "navigation"),
+])
+def test_page_furniture_labels_in_the_lexicons_languages(line, category):
+    """A tag, source, comment, recent-posts, share or print label on a line of its own, in the
+    languages of the lexicon: the same few words on every site of a language."""
+    a = _clean(_page("Bridge to close for repairs", P1, P2, line, P3, P4))
+    assert line not in a.text.split("\n\n")
+    assert [r.category for r in a.removals if r.text == line] == [category]
+    for p in (P1, P2, P3, P4):
+        assert p in a.text

@@ -27,5 +27,5 @@ def test_every_rule_id_a_benchmark_page_records_is_listed_by_cleaner_rules():
         for r in article.removals:
             recorded.setdefault(r.rule, record.source.path)
     assert n > 600
-    assert {"html.ad", "html.aside", "html.byline", "context.footer"} <= set(recorded)
+    assert {"html.ad", "html.aside", "html.byline", "context.before_core"} <= set(recorded)
     assert {rid: page for rid, page in recorded.items() if rid not in listed} == {}
