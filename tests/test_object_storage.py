@@ -1,10 +1,8 @@
-"""Publishing to object storage (issue 18), against a local S3 server: moto's server mode on a free
-port, reached through the standard environment (AWS_ENDPOINT_URL and test credentials), as a real
-bucket would be. Publish, verify, read back with pyarrow, retract; a bucket that refuses writes."""
+"""Publishing to object storage (issue 18), against a local S3 server (conftest's `s3`: moto's server
+mode on a free port, reached through the standard environment as a real bucket would be). Publish, verify, read back with pyarrow, retract; a bucket that refuses writes."""
 from __future__ import annotations
 
 import json
-import socket
 
 import pyarrow.parquet as pq
 import pytest
@@ -12,7 +10,6 @@ from typer.testing import CliRunner
 
 from cleaner.cli import app
 
-moto_server = pytest.importorskip("moto.server")
 s3fs = pytest.importorskip("s3fs")
 
 from test_versions import write_feed  # noqa: E402  (the synthetic feeds of the versions tests)
@@ -20,32 +17,8 @@ from test_versions import write_feed  # noqa: E402  (the synthetic feeds of the 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture()
-def bucket(endpoint, monkeypatch, request):
-    for key, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(key, value)
-    s3fs.S3FileSystem.clear_instance_cache()
-    fs = s3fs.S3FileSystem()
-    name = "b-" + request.node.name.replace("_", "-")[:40].lower().strip("-")
-    fs.mkdir(name)
-    return fs, name
-
-
-def test_publish_to_s3_then_verify_read_back_and_retract(bucket, tmp_path):
-    fs, name = bucket
+def test_publish_to_s3_then_verify_read_back_and_retract(s3, tmp_path):
+    fs, name = s3
     first = write_feed(tmp_path / "day1" / "feed.jsonl", 0, 5)
     new = write_feed(tmp_path / "day2" / "feed.jsonl", 5, 2)
     url = f"s3://{name}/datasets"
@@ -69,8 +42,8 @@ def test_publish_to_s3_then_verify_read_back_and_retract(bucket, tmp_path):
     assert [e["version"] for e in index] == ["v1", "v2", "v3"]
 
 
-def test_a_damaged_object_fails_verify(bucket, tmp_path):
-    fs, name = bucket
+def test_a_damaged_object_fails_verify(s3, tmp_path):
+    fs, name = s3
     write_feed(tmp_path / "in" / "feed.jsonl", 0, 3)
     url = f"s3://{name}/out"
     assert runner.invoke(app, ["run", str(tmp_path / "in"), "--out", url, "--name", "news", "-w", "1"]).exit_code == 0
@@ -80,8 +53,8 @@ def test_a_damaged_object_fails_verify(bucket, tmp_path):
     assert result.exit_code == 1 and "size" in result.output
 
 
-def test_a_bucket_that_refuses_writes_leaves_no_version_visible(bucket, tmp_path, monkeypatch):
-    fs, name = bucket
+def test_a_bucket_that_refuses_writes_leaves_no_version_visible(s3, tmp_path, monkeypatch):
+    fs, name = s3
     write_feed(tmp_path / "in" / "feed.jsonl", 0, 3)
     url = f"s3://{name}/out"
     assert runner.invoke(app, ["run", str(tmp_path / "in"), "--out", url, "--name", "news", "-w", "1"]).exit_code == 0
@@ -104,15 +77,15 @@ def test_a_bucket_that_refuses_writes_leaves_no_version_visible(bucket, tmp_path
     assert fs.cat_file(f"{name}/out/news/LATEST") == b"v1\n"
 
 
-def test_a_bucket_that_does_not_exist_is_a_clear_error(bucket, tmp_path):
+def test_a_bucket_that_does_not_exist_is_a_clear_error(s3, tmp_path):
     write_feed(tmp_path / "in" / "feed.jsonl", 0, 2)
     result = runner.invoke(app, ["run", str(tmp_path / "in"), "--out", "s3://no-such-bucket-here/x", "--name", "news",
                                  "-w", "1"])
     assert result.exit_code == 2 and "no-such-bucket-here" in result.output and "Traceback" not in result.output
 
 
-def test_a_parent_that_is_not_on_the_store_is_refused(bucket, tmp_path):
-    fs, name = bucket
+def test_a_parent_that_is_not_on_the_store_is_refused(s3, tmp_path):
+    fs, name = s3
     write_feed(tmp_path / "in" / "feed.jsonl", 0, 2)
     result = runner.invoke(app, ["run", str(tmp_path / "in"), "--out", f"s3://{name}/x", "--name", "news",
                                  "--parent", "v7", "-w", "1"])

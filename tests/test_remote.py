@@ -6,7 +6,6 @@ pages (`scripts/make_warc.py`), uploaded as they are.
 from __future__ import annotations
 
 import json
-import socket
 import sys
 
 import pytest
@@ -19,44 +18,18 @@ from cleaner.records import Article
 from conftest import ROOT, SAMPLES, SHARED
 
 pytest.importorskip("s3fs")
-moto_server = pytest.importorskip("moto.server")
 
 BENCH = SHARED / "benchmarks" / "scrapinghub"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    port = _free_port()
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
 @pytest.fixture()
-def bucket(s3_server, monkeypatch, tmp_path):
-    """A bucket holding the sample corpus under samples/ (and a hidden file), reached through AWS_ENDPOINT_URL."""
-    import fsspec
-
-    for key, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": s3_server}.items():
-        monkeypatch.setenv(key, value)
-    # An S3 filesystem made earlier (another test module's server) would be reused from fsspec's
-    # instance cache with that server's endpoint: start from none.
-    fsspec.get_filesystem_class("s3").clear_instance_cache()
-    fs = fsspec.filesystem("s3", skip_instance_cache=True)
-    name = f"news-{tmp_path.name.lower().replace('_', '-')[-40:]}"
-    fs.mkdir(name)
+def bucket(s3):
+    """A bucket holding the sample corpus under samples/ (and a hidden file)."""
+    fs, name = s3
     for path in sorted(SAMPLES.iterdir()):
         fs.put_file(str(path), f"{name}/samples/{path.name}")
     fs.pipe(f"{name}/samples/.DS_Store", b"junk")
-    fsspec.filesystem("s3").invalidate_cache()
+    fs.invalidate_cache()
     return name
 
 
