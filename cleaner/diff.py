@@ -81,7 +81,9 @@ def article_digests(version: Path) -> dict[str, tuple[bytes, ...]]:
     import pyarrow as pa
 
     out: dict[str, tuple[bytes, ...]] = {}
-    for path in sorted((Path(version) / "data").glob("*.parquet")):
+    from cleaner.publish.manifest import table_files   # a shared file may be stored in an older version
+
+    for path in table_files(Path(version), "data"):
         try:
             pf = pq.ParquetFile(path)
             cols = [c for c in COMPARED if c in pf.schema_arrow.names]

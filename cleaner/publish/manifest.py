@@ -1,8 +1,20 @@
-"""The manifest of a version: its fingerprint, and `verify`, which re-checks a version against it."""
+"""The manifest of a version: its fingerprint, where each file's bytes are, and `verify`, which
+re-checks a version against it.
+
+Each entry of `files` names a file of the version (`path`, relative to its folder) with its sha256,
+bytes and rows. A file the version shares unchanged with an older version of the same dataset is
+stored once: on a local disk as a hard link (so it is at `path` too), and on object storage, which
+has no links, by reference: the entry's `object` names the object holding the bytes, relative to the
+version's folder, `../v1/data/train-00000-of-00002.parquet` (always the version that first stored
+them, so references never chain). `stored` and `table_files` read a version either way, and so
+does everything that reads one (`verify`, `data_files`, `diff`, `inherit`, `retract`, `purge`).
+"""
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -19,6 +31,44 @@ PROVENANCE = ("name", "version", "parent", "tool", "rules_version", "inputs", "c
 
 #: Folder of a version -> the ledger count its Parquet rows must add up to.
 COUNTED = {"data": "published", "quarantine": "quarantined", "duplicates": "duplicates"}
+
+_VERSION_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def is_reference(obj: object) -> bool:
+    """True for an `object` that names a file of a sibling version: `../VERSION/PATH`, PATH inside it.
+
+    >>> is_reference("../v1/data/train-00000-of-00002.parquet"), is_reference("../../x/y"), is_reference("../v1/../v2/a")
+    (True, False, False)
+    """
+    if not isinstance(obj, str):
+        return False
+    parts = obj.split("/")
+    return (len(parts) >= 3 and parts[0] == ".." and bool(_VERSION_PART.fullmatch(parts[1]))
+            and all(p not in ("", ".", "..") for p in parts[2:]))
+
+
+def stored(version: Path, entry: dict) -> Path:
+    """Where the bytes of a listed file are on disk: the file at its path in the version (written
+    there, a hard link, a downloaded copy), else the object its entry names in a sibling version
+    (a dataset folder synced from object storage holds each shared file once, where it was stored)."""
+    here = Path(version) / entry["path"]
+    if is_reference(entry.get("object")) and not here.is_file():
+        return Path(os.path.normpath(Path(version) / entry["object"]))
+    return here
+
+
+def stored_files(version: Path, folder: str) -> list[tuple[str, Path]]:
+    """`(path in the version, where its bytes are)` of the Parquet files of one table folder of a
+    version (`data`, `removals`, ...), in the manifest's order, which is the version's row order."""
+    manifest = json.loads((Path(version) / MANIFEST).read_text(encoding="utf-8"))
+    return [(f["path"], stored(version, f)) for f in sorted(manifest["files"], key=lambda f: f["path"])
+            if f["path"].startswith(folder + "/") and f["path"].endswith(".parquet")]
+
+
+def table_files(version: Path, folder: str) -> list[Path]:
+    """Where the Parquet files of one table folder of a version are, in row order (`stored_files`)."""
+    return [p for _, p in stored_files(version, folder)]
 
 
 def fingerprint(files: Iterable[tuple[str, str]], config_sha256: str, provenance: dict | None = None) -> str:
@@ -71,6 +121,9 @@ def verify(path: Path) -> list[str]:
                 and isinstance(e.get("bytes"), int) and (e.get("rows") is None or isinstance(e.get("rows"), int))):
             problems.append(f"{MANIFEST}: files[{n}] is malformed (needs path, sha256, bytes, rows)")
             continue
+        if "object" in e and not is_reference(e["object"]):
+            problems.append(f"{e['path']}: object {e['object']!r} is not a file of another version of this dataset")
+            continue
         listed[e["path"]] = e
     rows_in: dict[str, int] = {}
     for rel, e in sorted(listed.items()):
@@ -91,16 +144,17 @@ def verify(path: Path) -> list[str]:
 
 def _check_file(root: Path, rel: str, entry: dict, rows_in: dict[str, int]) -> list[str]:
     """Problems of one listed file; adds the rows of a good Parquet file to `rows_in[folder]`."""
-    p = root / rel
     if Path(rel).is_absolute() or ".." in Path(rel).parts:
         return [f"{rel}: path outside the version in manifest"]
+    p = stored(root, entry)
     if not p.is_file():
-        return [f"{rel}: missing"]
+        return [f"{rel}: missing" + (f" (stored at {entry['object']})" if "object" in entry else "")]
     size = p.stat().st_size
     if size != entry["bytes"]:
-        return [f"{rel}: size {size} != {entry['bytes']} in manifest"]
+        return [f"{rel}: size {size} != {entry['bytes']} in manifest"
+                + (f" (stored at {entry['object']})" if p != root / rel else "")]
     if sha256_file(p) != entry["sha256"]:
-        return [f"{rel}: sha256 mismatch"]
+        return [f"{rel}: sha256 mismatch" + (f" (stored at {entry['object']})" if p != root / rel else "")]
     if not rel.endswith(".parquet"):
         return []
     import pyarrow as pa

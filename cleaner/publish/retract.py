@@ -30,7 +30,7 @@ from cleaner.dedup import ENTRIES_FILE
 from cleaner.errors import CleanerError
 from cleaner.publish.files import fsync, link_or_copy, sha256_file, write_bytes
 from cleaner.publish.index import now_utc
-from cleaner.publish.manifest import CARD, MANIFEST, fingerprint, verify
+from cleaner.publish.manifest import CARD, MANIFEST, fingerprint, stored, stored_files, table_files, verify
 from cleaner.publish.version import VersionWriter, _versions, check_name, latest_version
 from cleaner.records import Ledger
 
@@ -58,7 +58,7 @@ def _config_of(manifest: dict) -> CleanerConfig:
 def match_articles(version: Path, ids: list[str] = (), urls: list[str] = (), retracted: list[dict] = ()) -> list[str]:
     """The ids of `version`'s articles named by `ids` or by `urls` (every article of a URL); raises
     `UnknownArticles` naming each one it does not hold (and the version that retracted it, if one did)."""
-    table = pq.read_table(Path(version) / "data", columns=["id", "url"])
+    table = pq.read_table(table_files(Path(version), "data"), columns=["id", "url"])
     have = set(table["id"].to_pylist())
     by_url: dict[str, list[str]] = {}
     for aid, url in zip(table["id"].to_pylist(), table["url"].to_pylist()):
@@ -126,12 +126,12 @@ def purge_plan(base: Path, ids: set[str]) -> list[PurgePlan]:
     for v in _versions(base.parent, base.name):
         plan = PurgePlan(v)
         for folder, key in PURGED_TABLES:
-            for path in sorted((base / v / folder).glob("*.parquet")):
+            for rel, path in stored_files(base / v, folder):
                 col = pq.read_table(path, columns=[key])[key]
                 hit = pc.is_in(col, value_set=drop)
                 n = pc.sum(hit).as_py() or 0
                 if n:
-                    plan.files[f"{folder}/{path.name}"] = (n, sorted(set(pc.filter(col, hit).to_pylist())))
+                    plan.files[rel] = (n, sorted(set(pc.filter(col, hit).to_pylist())))
         if plan.files:
             plans.append(plan)
     return plans
@@ -176,10 +176,11 @@ def _recount_card(card: str, folder: Path, changed: set[str]) -> str:
     for info in header.get("dataset_info", []):
         name = folders.get(info.get("config_name"))
         if name in changed:
-            table = pq.read_table(folder / name)
+            files = table_files(folder, name)
+            table = pq.read_table(files)
             info["splits"][0].update(num_bytes=table.nbytes, num_examples=table.num_rows)
             info["dataset_size"] = table.nbytes
-            info["download_size"] = sum(p.stat().st_size for p in (folder / name).glob("*.parquet"))
+            info["download_size"] = sum(p.stat().st_size for p in files)
     dumped = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, default_flow_style=False)
     return f"---\n{dumped}---\n{body}"
 
@@ -191,22 +192,28 @@ def _purge_version(folder: Path, plan: PurgePlan, why: dict[str, dict], rewritte
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     config = _config_of(manifest)
     drop = pa.array(sorted({i for r in why.values() for i in r["ids"]} | set(plan.ids)), pa.string())
+    by_path = {f["path"]: f for f in manifest["files"]}
     for rel in plan.files:
         key = dict(PURGED_TABLES)[rel.split("/", 1)[0]]
-        st = (folder / rel).stat()
+        source = stored(folder, by_path[rel])
+        if source != folder / rel:     # stored in an older version (a synced copy of a store): this one's own now
+            by_path[rel].pop("object")
+        st = source.stat()
         tmp = folder / f"{rel}.purge"
         done = rewritten.get((st.st_dev, st.st_ino))
         if done is not None:
             tmp.unlink(missing_ok=True)
             link_or_copy(done, tmp)
         else:
-            table = pq.read_table(folder / rel)
+            table = pq.read_table(source)
             kept = table.filter(pc.invert(pc.is_in(table[key], value_set=drop)))
             with pq.ParquetWriter(tmp, kept.schema, compression=config.compression) as w:
                 w.write_table(kept, row_group_size=config.row_group_rows)
             fsync(tmp)
         os.replace(tmp, folder / rel)
         rewritten[(st.st_dev, st.st_ino)] = folder / rel
+        now = (folder / rel).stat()
+        rewritten[(now.st_dev, now.st_ino)] = folder / rel   # a later version naming this object, already purged
     from cleaner.publish.report import REPORT, write_report
     counts = manifest["counts"]
     led = Ledger(**{k: counts.get(k, 0) for k in ("inputs", "published", "quarantined", "duplicates", "inherited")},
@@ -230,7 +237,6 @@ def _purge_version(folder: Path, plan: PurgePlan, why: dict[str, dict], rewritte
         "ids": plan.ids, "at": at, "files": sorted(plan.files), "deleted_rows": dict(sorted(deleted.items())),
         "previous_fingerprint": manifest["fingerprint"],
         "retracted_in": sorted({why[i]["version"] for i in plan.ids if i in why})})
-    by_path = {f["path"]: f for f in manifest["files"]}
     for rel in [*plan.files, REPORT, CARD]:
         path = folder / rel
         by_path[rel].update(sha256=sha256_file(path), bytes=path.stat().st_size,

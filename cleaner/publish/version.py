@@ -28,7 +28,7 @@ from cleaner.publish import tables
 from cleaner.publish.card import dataset_card
 from cleaner.publish.files import fsync, link_or_copy, sha256_file, write_bytes
 from cleaner.publish.index import LATEST  # OUT/NAME/latest names the newest version; never a version's name
-from cleaner.publish.manifest import CARD, MANIFEST, TOOL_NAME, fingerprint
+from cleaner.publish.manifest import CARD, MANIFEST, TOOL_NAME, fingerprint, table_files
 from cleaner.language import disagrees
 from cleaner.records import DUPLICATE_KINDS, Article, Duplicate, Ledger, Quarantined
 
@@ -274,11 +274,10 @@ class VersionWriter:
             raise ValueError("inherit: this version has no parent")
         drop = pa.array(sorted(set(exclude)), pa.string())
         parent = self.base / self.parent
-        listed = sorted(f["path"] for f in self._parent_manifest["files"] if f["path"].endswith(".parquet"))
         for cfg, folder, key in (("default", "data", "id"), ("removals", "removals", "article_id")):
             table = self._tables[cfg]
-            for k, rel in enumerate(p for p in listed if p.startswith(folder + "/")):
-                source, target = parent / rel, table.folder / f"inherit-{k:05d}.parquet"
+            for k, source in enumerate(table_files(parent, folder)):
+                target = table.folder / f"inherit-{k:05d}.parquet"
                 meta = pq.read_metadata(source)
                 hit = pc.is_in(pq.read_table(source, columns=[key])[key], value_set=drop) if len(drop) else None
                 if hit is not None and pc.any(hit).as_py():
