@@ -8,7 +8,10 @@ The Python API, the same code paths as the command line:
 - `read_inputs(paths)`: the records of input files as read (`Article`, or `Quarantined` with the
   reason), and `clean_inputs(paths)`: the same records cleaned, which is what `cleaner clean` writes;
 - `build(paths, out_dir, name)`: clean, validate, dedup and publish a version, as `cleaner run`;
-- `verify(version)`: recompute a published version's checksums, as `cleaner verify`;
+- `verify(version)`: recompute a published version's checksums, as `cleaner verify` (a folder or a URL);
+- `data_files(version, config="default")`: the Parquet files of a published version (paths, or URLs
+  on object storage, where shared files live in older versions' folders), for pandas, pyarrow,
+  DuckDB and `datasets`;
 - `CleanerError`: the base of every error raised on purpose about the input; `RefusedRecord`, one of
   them, is a record the cleaner will not clean (its `check` is the quarantine check id).
 
@@ -22,7 +25,7 @@ from cleaner.errors import CleanerError, RefusedRecord
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__", "clean_html", "clean_text", "clean_article", "read_inputs", "clean_inputs", "build", "verify",
+    "__version__", "clean_html", "clean_text", "clean_article", "read_inputs", "clean_inputs", "build", "verify", "data_files",
     "CleanerError", "RefusedRecord", "Article", "Source", "Removal", "Quarantined", "Ledger",
     "CleanerConfig", "DEFAULT_CONFIG",
 ]
@@ -184,9 +187,26 @@ def build(paths, out_dir="dist_data", name: str = "news", version: str | None = 
 
 
 def verify(version) -> list[str]:
-    """Recompute every checksum of a published version folder; return the problems (none: it is intact)."""
+    """Recompute every checksum of a published version (a folder, or an fsspec URL such as
+    `s3://bucket/datasets/news/v2`); return the problems (none: it is intact)."""
     from pathlib import Path
 
     from cleaner.publish.manifest import verify as check
+    from cleaner.publish.remote import is_remote, verify_remote
 
-    return check(Path(version))
+    return verify_remote(str(version)) if is_remote(version) else check(Path(version))
+
+
+def data_files(version, config: str = "default") -> list[str]:
+    """The Parquet files holding one config (`default`: the articles; `removals`, `quarantine`,
+    `duplicates`) of a published version, in row order: local paths for a folder, URLs for a version
+    on object storage (`s3://bucket/datasets/news/v2` or `.../news/latest`), whose files shared with an
+    older version are that version's objects. Every reader takes the list::
+
+        files = cleaner.data_files("s3://bucket/datasets/news/latest")
+        df = pandas.read_parquet(files)
+        ds = datasets.load_dataset("parquet", data_files=files, split="train")
+    """
+    from cleaner.publish.remote import data_files as files
+
+    return files(version, config)

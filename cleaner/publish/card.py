@@ -181,3 +181,42 @@ def dataset_card(m: dict, files: list[dict], rows: dict[str, int], nbytes: dict[
     ]
     return "\n".join(lines)
 
+
+
+def with_stored_files(card: str, files: list[dict]) -> str:
+    """The card of a version stored by reference (on object storage, `manifest.py`): each config's
+    `data_files` becomes the list of its files where they are stored (`../v1/data/...` for one shared
+    with an older version), which `datasets` resolves next to the card as it does `data/...`, and
+    the pandas line of "How to load" reads that list through `cleaner.data_files`.
+
+    >>> card = "---\\nconfigs:\\n- config_name: default\\n  data_files:\\n  - split: train\\n    path: data/train-*.parquet\\n---\\ndf = pd.read_parquet(\\"path/to/news/v2/data\\")\\n"
+    >>> print(with_stored_files(card, [{"path": "data/train-00000-of-00002.parquet", "object": "../v1/data/train-00000-of-00001.parquet"},
+    ...                                {"path": "data/train-00001-of-00002.parquet"}]))
+    ---
+    configs:
+    - config_name: default
+      data_files:
+      - split: train
+        path:
+        - ../v1/data/train-00000-of-00001.parquet
+        - data/train-00001-of-00002.parquet
+    ---
+    import cleaner
+    df = pd.read_parquet(cleaner.data_files("path/to/news/v2"))
+    <BLANKLINE>
+    """
+    import re
+
+    _, front, body = card.split("---\n", 2)
+    header = yaml.safe_load(front)
+    folders = {cfg: folder for cfg, folder, _ in tables.CONFIGS}
+    for config in header.get("configs", []):
+        folder = folders.get(config.get("config_name"))
+        listed = [f.get("object") or f["path"] for f in sorted(files, key=lambda f: f["path"])
+                  if f["path"].startswith(f"{folder}/") and f["path"].endswith(".parquet")]
+        if listed:
+            config["data_files"] = [{"split": "train", "path": listed}]
+    body = re.sub(r'^df = pd\.read_parquet\("(.*)/data"\)$', r'import cleaner\ndf = pd.read_parquet(cleaner.data_files("\1"))',
+                  body, flags=re.M)
+    dumped = yaml.safe_dump(header, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return f"---\n{dumped}---\n{body}"

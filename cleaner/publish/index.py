@@ -60,7 +60,8 @@ def render_readme(name: str, entries: list[dict]) -> str:
     newest = entries[-1]["version"] if entries else None
     lines = [f"# {name}", "",
              f"Every folder here is one version of the dataset, whole (a snapshot: its parent's articles that were "
-             f"not retracted, plus the new ones; files it shares with its parent are hard links). `{LATEST}` "
+             f"not retracted, plus the new ones; files it shares with its parent are stored once: hard links on a "
+             f"disk, on object storage named by its manifest and card). `{LATEST}` "
              f"names the newest ({newest}); `{POINTER}` holds its name, for stores without links.", "",
              "```python", "import datasets",
              f'articles = datasets.load_dataset("path/to/{name}/{LATEST}", split="train")', "```", "",
