@@ -364,16 +364,18 @@ def explain(
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="The older published version folder.")],
-    new: Annotated[Path, typer.Argument(help="The newer published version folder.")],
+    old: Annotated[str, typer.Argument(help="The older published version folder (or its fsspec URL).")],
+    new: Annotated[str, typer.Argument(help="The newer published version folder (or its fsspec URL).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole diff as JSON (every id).")] = False,
 ) -> None:
     """Compare two published versions: articles added, removed and changed, removals by category and rule, settings."""
     from cleaner.diff import NotAVersion, diff_versions, print_diff
+    from cleaner.publish.remote import StoreError, local_versions
 
     try:
-        d = diff_versions(old, new)
-    except NotAVersion as exc:
+        with local_versions([old, new]) as (a, b):   # a version on a store is downloaded, shared objects once
+            d = diff_versions(a, b)
+    except (NotAVersion, StoreError) as exc:
         raise _fail(str(exc)) from None
     if as_json:
         sys.stdout.write(json.dumps(d.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -456,17 +458,33 @@ def purge(
     yes: Annotated[bool, typer.Option("--yes", help="Delete; without it, only list what would be deleted.")] = False,
 ) -> None:
     """Delete the text of retracted articles from every version of DATASET (lists it first; --yes to do it)."""
+    from cleaner.publish.remote import StoreError, is_remote, remote_dataset
+
+    if not is_remote(dataset):
+        _purge(Path(dataset), dataset, yes)
+        return
+    try:
+        with remote_dataset(dataset) as (local, upload):   # every version downloaded, shared objects once
+            done = _purge(local, dataset, yes)
+            if done:
+                for key in upload(done):
+                    out.print(f"wrote {key}", markup=False, highlight=False, soft_wrap=True)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _purge(folder: Path, dataset: str, yes: bool) -> list:
+    """List what purging the dataset `folder` deletes, and with `yes` delete it; the plans carried out."""
     from cleaner.publish.retract import purge as purge_versions, purge_plan, retracted_ids
 
-    dataset = Path(dataset)
     try:
-        ids, records = retracted_ids(dataset)
+        ids, records = retracted_ids(folder)
     except (OSError, ValueError) as exc:
         raise _fail(f"{dataset}: not a dataset folder with a published version ({exc})") from None
-    plans = purge_plan(dataset, ids)
+    plans = purge_plan(folder, ids)
     if not plans:
         out.print(f"Nothing to purge: no version of {dataset} holds any of the {len(ids):,} retracted articles.")
-        return
+        return []
     for plan in plans:
         for rel, (n, found) in plan.files.items():
             out.print(f"{'deleting' if yes else 'would delete'} {plan.version}/{rel}: {n:,} rows of "
@@ -476,12 +494,13 @@ def purge(
                   markup=False, highlight=False)
     if not yes:
         out.print("Nothing deleted: run again with --yes to delete.")
-        return
+        return []
     try:
-        purge_versions(dataset, plans, records)
+        purge_versions(folder, plans, records)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     out.print(f"Purged {len(plans)} versions; each still verifies and records the purge in its manifest and card.")
+    return plans
 
 
 @app.command()
