@@ -235,3 +235,29 @@ def test_a_parent_that_is_not_on_the_store_is_refused(s3, tmp_path):
     result = runner.invoke(app, ["run", str(tmp_path / "in"), "--out", f"s3://{name}/x", "--name", "news",
                                  "--parent", "v7", "-w", "1"])
     assert result.exit_code == 2 and "v7" in result.output and "not published" in result.output
+
+
+def test_two_runs_that_took_the_same_version_number_publish_one_and_refuse_the_other(s3, tmp_path):
+    from cleaner import build
+    from cleaner.executors import InlineExecutor
+    from cleaner.publish.remote import remote_session
+    from cleaner.publish.version import VersionExistsError
+
+    fs, name = s3
+    url = f"s3://{name}/out"
+    ours, theirs = write_feed(tmp_path / "a" / "feed.jsonl", 0, 2), write_feed(tmp_path / "b" / "feed.jsonl", 5, 3)
+    with remote_session(url, "news", None, None) as (local_a, version_a, publish_a), \
+            remote_session(url, "news", None, None) as (local_b, version_b, publish_b):
+        assert version_a == version_b == "v1"          # both listed the store before either published
+        path_b, _ = build([tmp_path / "b"], local_b, "news", version_b, executor=InlineExecutor())
+        publish_b(path_b)
+        path_a, _ = build([tmp_path / "a"], local_a, "news", version_a, executor=InlineExecutor())
+        with pytest.raises(VersionExistsError, match="another run"):
+            publish_a(path_a)
+    assert runner.invoke(app, ["verify", f"{url}/news/v1"]).exit_code == 0
+    assert sorted(pd.read_parquet(cleaner.data_files(f"{url}/news/v1"), filesystem=fs)["id"]) == sorted(theirs)
+    assert not [k for k in fs.find(f"{name}/out/news") if "/.tmp-" in k] and ours
+    from cleaner.publish.remote import _create
+    with pytest.raises(FileExistsError):          # the manifest's put is conditional on the server too
+        _create(fs, f"{name}/out/news/v1/manifest.json", b"{}")
+    assert json.loads(fs.cat_file(f"{name}/out/news/v1/manifest.json"))["version"] == "v1"

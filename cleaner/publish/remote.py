@@ -24,9 +24,11 @@ lists them as URLs for pyarrow, pandas, DuckDB and `datasets`; `download_version
 to disk with every file at its own path (a shared object fetched once per `cache`), which is what
 `verify`, `retract` and `purge` work on, so a shared object is checked in every version naming it.
 
-The index: two runs publishing to one dataset at once each write a whole version (their numbers
-differ, or the second is refused: a version's manifest is never overwritten), but object stores
-have no lock for `versions.json`. `versions.json`, `README.md` and `LATEST` are therefore rebuilt
+Two runs publishing to one dataset at once: one that took a number another run published meanwhile
+is refused before it copies anything into `NAME/VERSION/`, and the manifest is put only if there is
+none (`_create`: If-None-Match on S3), so a published manifest is never overwritten; two runs that
+both pass the check within the seconds of the copy write the same data keys, which `verify` then
+reports. Object stores have no lock for `versions.json` either. `versions.json`, `README.md` and `LATEST` are therefore rebuilt
 from the listing of published manifests (keeping the dates already recorded), and the listing is
 read again after writing them: a run that finds a version it did not list writes them again. The
 last run to finish has written an index naming every version, and `LATEST` the newest.
@@ -121,9 +123,13 @@ def download_version(fs, base: str, version: str, local_base: Path, cache: dict[
 
     for key in fs.find(prefix):
         fetch(key, key[len(prefix):].lstrip("/"))
-    manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    for f in manifest.get("files") or ():
-        if isinstance(f, dict) and is_reference(f.get("object")) and not (target / f["path"]).exists():
+    try:
+        listed = json.loads((target / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        listed = []    # what is wrong with the manifest is `verify`'s to say
+    for f in listed if isinstance(listed, list) else ():
+        if isinstance(f, dict) and isinstance(f.get("path"), str) and is_reference(f.get("object")) \
+                and not (target / f["path"]).exists():
             with contextlib.suppress(FileNotFoundError):
                 fetch(object_key(prefix, f["object"]), f["path"] if in_place else f["object"])
     return target
@@ -342,10 +348,16 @@ def upload_version(fs, base: str, folder: Path, parent: str | None) -> str:
         for rel in own:
             fs.put_file(str(folder / rel), _join(tmp, rel))
         fs.pipe_file(_join(tmp, CARD), card)
+        if fs.exists(_join(final, MANIFEST)):
+            raise _taken(base, version)
         for rel in [*own, CARD]:
             fs.copy(_join(tmp, rel), _join(final, rel))
-        fs.pipe_file(_join(final, MANIFEST), (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
-        # last: now the version exists
+        # last, and only if no other run's manifest got there first (a conditional put where the
+        # store has one: s3fs sends If-None-Match): now the version exists
+        _create(fs, _join(final, MANIFEST), (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    except (VersionExistsError, FileExistsError):
+        _remove_quietly(fs, tmp)        # not `final`: it is the other run's version
+        raise _taken(base, version) from None
     except (OSError, ValueError) as e:  # s3fs raises PermissionError/FileNotFoundError/OSError; others ValueError
         _remove_quietly(fs, tmp, final)
         raise StoreError(f"{base}/{version}: the store refused the upload ({type(e).__name__}: {e}); "
@@ -353,6 +365,22 @@ def upload_version(fs, base: str, folder: Path, parent: str | None) -> str:
     _remove_quietly(fs, tmp)
     update_index(fs, base, {manifest["version"]: now_utc()})
     return fs.unstrip_protocol(final)
+
+
+def _create(fs, key: str, data: bytes) -> None:
+    """Write a new object, FileExistsError if there is one: a conditional put where the store
+    implements fsspec's `mode="create"`, else the check just before."""
+    try:
+        fs.pipe_file(key, data, mode="create")
+    except (TypeError, NotImplementedError):
+        if fs.exists(key):
+            raise FileExistsError(17, "object exists", key) from None
+        fs.pipe_file(key, data)
+
+
+def _taken(base: str, version: str) -> VersionExistsError:
+    return VersionExistsError(17, f"version {version!r} was published by another run while this one was building; "
+                              "published versions are never overwritten", f"{base}/{version}")
 
 
 def _remove_quietly(fs, *prefixes: str) -> None:
