@@ -120,6 +120,23 @@ def test_a_dataset_copied_from_the_store_loads_and_verifies_on_disk(grown, tmp_p
     assert sorted(datasets.load_dataset(str(v2), split="train")["id"]) == sorted(first + new)   # the card's ../v1 paths
 
 
+def test_a_copy_of_the_store_diffs_retracts_and_purges_on_disk(grown, tmp_path):
+    fs, name, url, first, new = grown
+    fs.get(f"{name}/datasets/news/", str(tmp_path / "copy" / "news"), recursive=True)
+    base = tmp_path / "copy" / "news"
+    diff = runner.invoke(app, ["diff", str(base / "v1"), str(base / "v2"), "--json"])
+    assert json.loads(diff.stdout)["articles"]["added"] == sorted(new)
+    (tmp_path / "ids.txt").write_text(f"{first[1]}\n")
+    assert runner.invoke(app, ["retract", str(base), "--ids", str(tmp_path / "ids.txt"), "--reason", "x"]).exit_code == 0
+    done = runner.invoke(app, ["purge", str(base), "--yes"])
+    assert done.exit_code == 0, done.output
+    for v in ("v1", "v2", "v3"):
+        assert cleaner.verify(base / v) == [], v
+        assert first[1] not in pq.read_table(cleaner.data_files(base / v))["id"].to_pylist(), v
+    assert (base / "v1" / "data" / "train-00000-of-00001.parquet").stat().st_ino == \
+        (base / "v2" / "data" / "train-00000-of-00002.parquet").stat().st_ino   # purged once, a link now
+
+
 def test_a_tampered_shared_object_fails_verify_of_every_version_naming_it(grown, tmp_path):
     fs, name, url, first, new = grown
     (tmp_path / "ids.txt").write_text(f"{new[0]}\n")
