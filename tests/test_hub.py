@@ -172,3 +172,22 @@ def test_push_refuses_a_tag_that_exists_and_a_missing_token(hub, tmp_path, monke
     monkeypatch.setattr("huggingface_hub.get_token", lambda: None)
     result = runner.invoke(app, ["push", str(v1), "--repo", "org/other"])
     assert result.exit_code == 2 and "HF_TOKEN" in result.output
+
+
+def test_push_of_a_version_copied_from_object_storage_gives_the_repo_every_file_at_its_path(hub, s3, tmp_path):
+    fs, bucket = s3
+    write_feed(tmp_path / "day1" / "feed.jsonl", 0, 4)
+    write_feed(tmp_path / "day2" / "feed.jsonl", 4, 2)
+    for day, extra in (("day1", []), ("day2", ["--parent", "v1"])):
+        result = runner.invoke(app, ["run", str(tmp_path / day), "--out", f"s3://{bucket}/ds", "--name", "news",
+                                     "-w", "1", *extra])
+        assert result.exit_code == 0, result.output
+    fs.get(f"{bucket}/ds/news/", str(tmp_path / "copy"), recursive=True)
+    v2 = tmp_path / "copy" / "v2"
+    assert not (v2 / "data" / "train-00000-of-00002.parquet").exists()     # the store keeps it in v1
+    result = runner.invoke(app, ["push", str(v2), "--repo", "org/news"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((v2 / "manifest.json").read_text())
+    assert set(hub.commits[-1]["tree"]) == {f["path"] for f in manifest["files"]} | {"manifest.json"}
+    paths = [p for c in hub.cards[-1]["configs"] for d in c["data_files"] for p in d["path"]]
+    assert "data/train-00000-of-00002.parquet" in paths and not [p for p in paths if ".." in p]

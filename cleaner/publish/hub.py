@@ -16,13 +16,14 @@ The token comes from `HF_TOKEN` or the login (`hf auth login`), the endpoint fro
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from pathlib import Path
 
 from cleaner.errors import CleanerError
-from cleaner.publish.manifest import MANIFEST, verify
+from cleaner.publish.manifest import CARD, MANIFEST, stored, verify
 
 _REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 
@@ -49,6 +50,7 @@ def push(version: Path, repo: str, *, private: bool = False, token: str | None =
         raise HubError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     api = HfApi(endpoint=os.environ.get("HF_ENDPOINT") or None, token=token)
     files = sorted({f["path"] for f in manifest["files"]} | {MANIFEST})
+    content = _contents(version, manifest)
     tag = manifest["version"]
     try:
         api.create_repo(repo, repo_type="dataset", private=private or None, exist_ok=True)
@@ -56,7 +58,7 @@ def push(version: Path, repo: str, *, private: bool = False, token: str | None =
             raise HubError(f"{repo}: tag {tag!r} already exists; a pushed version is never replaced")
         before = set(api.list_repo_files(repo, repo_type="dataset"))
         gone = sorted(before - set(files) - {".gitattributes"})
-        ops = [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=str(version / rel)) for rel in files]
+        ops = [CommitOperationAdd(path_in_repo=rel, path_or_fileobj=content[rel]) for rel in files]
         ops += [CommitOperationDelete(path_in_repo=rel) for rel in gone]
         info = api.create_commit(repo, ops, repo_type="dataset",
                                  commit_message=f"{manifest['name']} {tag}",
@@ -67,3 +69,20 @@ def push(version: Path, repo: str, *, private: bool = False, token: str | None =
     except HfHubHTTPError as e:
         raise HubError(f"{repo}: the Hub refused the push: {e}") from None
     return {"commit": info.oid, "url": info.commit_url, "tag": tag, "files": len(files), "deleted": len(gone)}
+
+
+def _contents(version: Path, manifest: dict) -> dict[str, str | bytes]:
+    """What the repo gets for each file: the file itself, wherever the version stores it. A version
+    copied from object storage names some files' bytes in older versions (`"object"`, and the card's
+    `../v1/...` paths); the repo holds each at its own path, so its card and manifest name them there."""
+    content: dict[str, str | bytes] = {f["path"]: str(stored(version, f)) for f in manifest["files"]}
+    content[MANIFEST] = str(version / MANIFEST)
+    if any("object" in f for f in manifest["files"]):
+        from cleaner.publish.card import with_stored_files
+
+        own = [{k: v for k, v in f.items() if k != "object"} for f in manifest["files"]]
+        card = with_stored_files((version / CARD).read_text(encoding="utf-8"), own).encode("utf-8")
+        next(f for f in own if f["path"] == CARD).update(sha256=hashlib.sha256(card).hexdigest(), bytes=len(card))
+        content[CARD] = card
+        content[MANIFEST] = (json.dumps({**manifest, "files": own}, indent=2, ensure_ascii=False) + "\n").encode()
+    return content
