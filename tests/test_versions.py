@@ -97,6 +97,10 @@ def test_latest_loads_the_newest_version_and_the_index_lists_every_version(grown
     import datasets
     assert sorted(datasets.load_dataset(str(out / "news" / "latest"), split="train")["id"]) == sorted(first + new)
     assert pq.read_table(out / "news" / "latest" / "data").num_rows == len(first + new)
+    import cleaner
+    files = cleaner.data_files(out / "news" / "latest")            # on a disk: the version's own paths (links)
+    assert files == sorted(str(p) for p in (out / "news" / "latest" / "data").glob("*.parquet"))
+    assert sorted(pq.read_table(files)["id"].to_pylist()) == sorted(first + new)
     assert (out / "news" / "LATEST").read_text() == "v2\n"
     index = json.loads((out / "news" / "versions.json").read_text())
     assert [(e["version"], e["parent"], e["articles"], e["new"]) for e in index] == [("v1", None, 6, 6), ("v2", "v1", 9, 3)]
