@@ -359,7 +359,11 @@ def upload_version(fs, base: str, folder: Path, parent: str | None) -> str:
         _remove_quietly(fs, tmp)        # not `final`: it is the other run's version
         raise _taken(base, version) from None
     except (OSError, ValueError) as e:  # s3fs raises PermissionError/FileNotFoundError/OSError; others ValueError
-        _remove_quietly(fs, tmp, final)
+        remove = [tmp]
+        with contextlib.suppress(OSError, ValueError):
+            if not fs.exists(_join(final, MANIFEST)):   # else another run's version got there: leave it whole
+                remove.append(final)
+        _remove_quietly(fs, *remove)
         raise StoreError(f"{base}/{version}: the store refused the upload ({type(e).__name__}: {e}); "
                          "no version was published") from None
     _remove_quietly(fs, tmp)
