@@ -3,20 +3,27 @@
 Validation is lazy (every check runs, every failure is collected), and each failure case becomes a
 reason on its record: an article that breaks three checks is quarantined once, with three reasons.
 Articles that pass are returned unchanged and in order.
+
+The pandera models are the contract, but they are asked only about the rows that may break it.
+A screen (`clear_rows`, `table_clear`) first runs each clause of the contract in plain Python or
+pyarrow, with the contract's own patterns (`schemas.patterns`), and lets through only the rows that
+certainly meet every clause; the rest go to pandera, which gives the failures and their reasons.
+The screen may doubt a good row (pandera then passes it) but never clears a bad one
+(`tests/test_validate.py` holds it to the models, clause by clause). Importing pandas and pandera
+and running a model costs about a second, which most small builds now never pay.
 """
 from __future__ import annotations
 
+import datetime
+import re
 from collections import defaultdict
-
-import pandas as pd
-import pandera.errors
+from functools import cache
 
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Quarantined, article_dict
 from cleaner.text import count_words
-from schemas import built
-from schemas.articles import article_schema
+from schemas import patterns
 
 #: What each check means, in the words a quarantine reason uses.
 REASONS = {
@@ -62,15 +69,20 @@ class FirstIds:
         return REASONS["id_unique"].format(value=id_)
 
 
-def articles_frame(articles: list[Article]) -> pd.DataFrame:
-    """The validation frame: one row per article (`records.article_dict`), the columns `ArticleSchema` describes.
+def articles_frame(articles: list[Article]):
+    """The validation frame (a pandas DataFrame): one row per article (`records.article_dict`), the
+    columns `ArticleSchema` describes.
 
     >>> from cleaner.records import Source
     >>> articles_frame([Article(id="a", source=Source("f.txt", "0" * 64), title="T", text="one two")])[["id", "n_words"]]
       id  n_words
     0  a        2
     """
-    rows = [article_dict(a) for a in articles]
+    return _frame([article_dict(a) for a in articles])
+
+
+def _frame(rows: list[dict]):
+    import pandas as pd
 
     def column(name: str) -> pd.Series:
         return pd.Series([r[name] for r in rows], dtype=object)
@@ -109,24 +121,9 @@ def validate_articles(articles: list[Article], config: CleanerConfig = DEFAULT_C
         if a.language_score is None:  # made in code, not by clean_article: detect now
             a.declared_language = a.declared_language or a.language
             identify(a)
-    frame = articles_frame(articles)
-    schema = built(article_schema(config))
-    failures: dict[int, dict[str, str]] = defaultdict(dict)
-    try:
-        schema.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as err:
-        for case in err.failure_cases.itertuples(index=False):
-            check = _check_name(case.check)
-            column = case.column if isinstance(case.column, str) else None
-            index = case.index
-            if index is None or (isinstance(index, float) and pd.isna(index)):
-                rows = range(len(articles))  # a frame-level failure (wrong dtype, missing column)
-            else:
-                rows = [int(index)]
-            for row in rows:
-                reason = REASONS.get(check, "failed check {check}").format(
-                    value=case.failure_case, column=column, check=check, min_words=config.min_body_words)
-                failures[row].setdefault(check, reason)
+    rows = [article_dict(a) for a in articles]
+    doubtful = [i for i, ok in enumerate(clear_rows(rows, config)) if not ok]
+    failures = _contract_failures(rows, doubtful, config) if doubtful else {}
     good: list[Article] = []
     bad: list[Quarantined] = []
     order = {name: i for i, name in enumerate(REASONS)}
@@ -138,6 +135,125 @@ def validate_articles(articles: list[Article], config: CleanerConfig = DEFAULT_C
         bad.append(Quarantined(source=article.source, stage="validate", checks=checks,
                                reasons=[failures[row][c] for c in checks], raw=article.raw, id=article.id))
     return good, bad
+
+
+def _contract_failures(rows: list[dict], doubtful: list[int], config: CleanerConfig) -> dict[int, dict[str, str]]:
+    """{batch row: {check: reason}} for the `doubtful` rows of a batch, as the pandera model finds them.
+
+    The model sees those rows alone: its checks go element by element, so a row fails the same
+    checks in any company. A failure of the frame as a whole (a column's dtype) is the exception:
+    it holds for every row of the batch, so then the whole batch is validated, as it always was.
+    """
+    failures = _pandera_failures([rows[i] for i in doubtful], config)
+    if failures is None:
+        return _pandera_failures(rows, config, frame_level_rows=True)
+    return {doubtful[row]: checks for row, checks in failures.items()}
+
+
+def _pandera_failures(rows: list[dict], config: CleanerConfig, frame_level_rows: bool = False
+                      ) -> dict[int, dict[str, str]] | None:
+    """{frame row: {check: reason}} from validating `rows` with the pandera model, lazily; None when a
+    failure holds for the frame as a whole, unless `frame_level_rows` (then it goes on every row)."""
+    import pandas as pd
+    import pandera.errors
+
+    from schemas import built
+    from schemas.articles import article_schema
+
+    failures: dict[int, dict[str, str]] = defaultdict(dict)
+    try:
+        built(article_schema(config)).validate(_frame(rows), lazy=True)
+    except pandera.errors.SchemaErrors as err:
+        for case in err.failure_cases.itertuples(index=False):
+            check = _check_name(case.check)
+            column = case.column if isinstance(case.column, str) else None
+            index = case.index
+            if index is None or (isinstance(index, float) and pd.isna(index)):
+                if not frame_level_rows:
+                    return None
+                hit = range(len(rows))  # a frame-level failure (wrong dtype, missing column)
+            else:
+                hit = [int(index)]
+            for row in hit:
+                reason = REASONS.get(check, "failed check {check}").format(
+                    value=case.failure_case, column=column, check=check, min_words=config.min_body_words)
+                failures[row].setdefault(check, reason)
+    return failures
+
+
+#: The clauses of the article contract `clear_rows` screens for: every check of `ArticleSchema`,
+#: and each column's type and nullability (`tests/test_validate.py` compares them with the model).
+SCREENED_CHECKS = ("title_not_empty", "authors_are_strings", "published_is_iso_date", "url_valid",
+                   "language_is_code", "language_score_in_range", "no_boilerplate_left", "no_mojibake_left",
+                   "no_control_chars", "no_undecodable_chars", "body_long_enough")
+#: The columns that must hold a string, and those that may also be None.
+STR_COLUMNS = ("id", "title", "language", "text", "source_path")
+NULLABLE_STR_COLUMNS = ("subtitle", "published", "url", "site_name", "declared_language")
+
+
+@cache
+def _fullmatch(pattern: str):
+    return re.compile(pattern).fullmatch
+
+
+@cache
+def _boilerplate_search():
+    return re.compile(patterns.BOILERPLATE_PATTERN).search
+
+
+def clear_rows(rows: list[dict], config: CleanerConfig = DEFAULT_CONFIG) -> list[bool]:
+    """For each row (`records.article_dict`) of a batch, whether it certainly meets every clause of
+    the article contract: True only when the pandera model would find no failure in it.
+
+    Each clause asks what the model's check asks, in the same terms (`str.strip`, Python's `re` with
+    the model's patterns, RE2 through pyarrow where the model uses it), or a stricter question:
+    a date must lie between 1678 and 2261, where pandas' day parsing certainly reads it.
+
+    >>> from cleaner.records import Source
+    >>> ok = Article(id="a", source=Source("f.txt", "0" * 64), title="T", text=" ".join(["word"] * 30), language="en",
+    ...              language_score=0.9, published="2024-02-29")
+    >>> clear_rows([article_dict(ok), article_dict(ok) | {"published": "2023-02-29"}])
+    [True, False]
+    """
+    published_shape = _fullmatch(patterns.PUBLISHED_PATTERN)
+    url_shape = _fullmatch(patterns.URL_PATTERN)
+    language_shape = _fullmatch(patterns.LANGUAGE_PATTERN)
+    boilerplate = _boilerplate_search()
+    least_words = config.min_body_words
+    ok = []
+    for r in rows:
+        ok.append(
+            all(type(r[c]) is str for c in STR_COLUMNS)
+            and all(r[c] is None or type(r[c]) is str for c in NULLABLE_STR_COLUMNS)
+            and r["title"].strip() != ""
+            and type(r["authors"]) is list and all(type(a) is str for a in r["authors"])
+            and (r["published"] is None or (published_shape(r["published"]) is not None and _real_day(r["published"])))
+            and (r["url"] is None or url_shape(r["url"]) is not None)
+            and language_shape(r["language"]) is not None
+            and type(r["language_score"]) is float and 0.0 <= r["language_score"] <= 1.0
+            and boilerplate(r["text"]) is None
+            and count_words(r["text"]) >= least_words
+            and all(r[c] is None or r[c].count("\ufffd") <= patterns.MAX_REPLACEMENT_CHARS for c in patterns.TEXT_FIELDS))
+    for column in patterns.TEXT_FIELDS:  # mojibake and control characters: the model's RE2 searches
+        values = [r[column] if type(r[column]) is str else None for r in rows]
+        for pattern in (patterns.mojibake_pattern(), patterns.CONTROL_CHARS_PATTERN):
+            try:
+                found = patterns.search_re2(values, pattern)
+            except UnicodeEncodeError:  # a lone surrogate: the model's answer, whatever it is
+                found = None
+            if found is None:
+                return [False] * len(rows)
+            ok = [good and not hit for good, hit in zip(ok, found.tolist())]
+    return ok
+
+
+def _real_day(published: str) -> bool:
+    """Whether the first ten characters of an ISO-shaped date name a day that exists, in years pandas reads."""
+    try:
+        day = datetime.date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    return 1678 <= day.year <= 2261
 
 
 def _check_name(check: object) -> str:
@@ -160,7 +276,8 @@ class TableContractBroken(RuntimeError):
 
 
 def check_table(name: str, table, where: str = "") -> None:
-    """Validate a removals or quarantine table (Arrow) against its pandera schema, lazily.
+    """Validate a removals or quarantine table (Arrow) against its pandera schema, lazily, when
+    `table_clear` cannot tell that it meets it.
 
     Raises `TableContractBroken` naming the table, each failed column and check, how many rows
     fail it and the first failing values.
@@ -176,8 +293,13 @@ def check_table(name: str, table, where: str = "") -> None:
     Traceback (most recent call last):
     cleaner.validate.TableContractBroken: shard 4: the removals table breaks its contract (schemas/removals.py RemovalSchema), a bug in the cleaner: category fails isin (1 rows: 'weather'); rule fails str_matches (1 rows: 'Caption')
     """
+    if table_clear(name, table):
+        return
+    import pandera.errors
+
     import schemas.quarantine
     import schemas.removals
+    from schemas import built
 
     path, model = TABLE_SCHEMAS[name]
     schema = built(getattr(schemas.removals if name == "removals" else schemas.quarantine, model))
@@ -193,3 +315,60 @@ def check_table(name: str, table, where: str = "") -> None:
                          for (column, check), values in problems.items())
         raise TableContractBroken(f"{where + ': ' if where else ''}the {name} table breaks its contract "
                                   f"({path} {model}), a bug in the cleaner: {said}") from None
+
+
+#: The clauses `table_clear` screens for, per table: every check of its model, and each column's
+#: type and nullability (`tests/test_validate.py` compares them with the models).
+SCREENED_TABLE_CHECKS = {"removals": ("isin", "str_matches", "text_not_blank", "greater_than_or_equal_to"),
+                         "quarantine": ("str_matches", "greater_than_or_equal_to", "isin", "checks_named", "reasons_given")}
+
+
+def table_clear(name: str, table) -> bool:
+    """Whether a removals or quarantine table (Arrow) certainly meets its pandera model: its Arrow
+    schema is the published one (`publish.tables`), only `id` of the quarantine has nulls, and each
+    check of the model holds, asked in pyarrow with the model's own values and patterns. RE2 reads
+    the patterns at least as strictly as Python's `re.match` does (its `$` is the end of the text,
+    where `re`'s also allows a final newline), and a text is not blank when it holds a character
+    outside Python's white space (`str.strip`'s).
+
+    >>> import pyarrow as pa
+    >>> from cleaner.publish.tables import REMOVALS
+    >>> row = {"article_id": ["a"], "category": ["caption"], "rule": ["caption.photo"], "text": ["A ferry."], "line": [3]}
+    >>> table_clear("removals", pa.table(row, schema=REMOVALS))
+    True
+    >>> table_clear("removals", pa.table(row | {"text": ["\u3000 "]}, schema=REMOVALS))
+    False
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from cleaner.publish.tables import QUARANTINE, REMOVALS
+
+    if not table.schema.equals(REMOVALS if name == "removals" else QUARANTINE):
+        return False
+    if table.num_rows == 0:
+        return True
+    if any(table[c].null_count for c in table.column_names if not (name == "quarantine" and c == "id")):
+        return False
+
+    def every(found) -> bool:
+        return pc.all(found).as_py() is True
+
+    def matches(column: str, pattern: str) -> bool:
+        return every(pc.match_substring_regex(table[column], pattern))
+
+    if name == "removals":
+        return (every(pc.is_in(table["category"], value_set=pa.array(patterns.CATEGORIES)))
+                and matches("rule", f"^(?:{patterns.RULE_ID_PATTERN})")
+                and matches("text", patterns.NOT_BLANK_PATTERN)
+                and pc.min(table["line"]).as_py() >= 0)
+
+    def named(column: str) -> bool:  # a non-empty list of non-empty strings
+        items = pc.list_flatten(table[column])
+        return (pc.min(pc.list_value_length(table[column])).as_py() >= 1 and items.null_count == 0
+                and pc.min(pc.utf8_length(items)).as_py() >= 1)
+
+    return (matches("source_sha256", patterns.SOURCE_SHA256_PATTERN)
+            and pc.min(table["source_index"]).as_py() >= 1
+            and every(pc.is_in(table["stage"], value_set=pa.array(patterns.STAGES)))
+            and named("checks") and named("reasons"))

@@ -10,8 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-#: The stages that quarantine records.
-STAGES: tuple[str, ...] = ("read", "clean", "validate")
+from schemas.patterns import SOURCE_SHA256_PATTERN, STAGES  # noqa: F401 - re-exported where it was
 
 
 def _non_empty_str_list(value: object) -> bool:
@@ -25,7 +24,7 @@ class QuarantineSchema(pa.DataFrameModel):
 
     id: Series[str] = pa.Field(nullable=True, description="The record's id, when it got that far.")
     source_path: Series[str] = pa.Field(description="The input file.")
-    source_sha256: Series[str] = pa.Field(str_matches=r"^(?:[0-9a-f]{64})?$",
+    source_sha256: Series[str] = pa.Field(str_matches=SOURCE_SHA256_PATTERN,
                                          description="sha256 of the input file (empty when it could not be read).")
     source_index: Series[int] = pa.Field(ge=1, description="1-based record number in the file (JSONL: the line number).")
     source_format: Series[str] = pa.Field(description="How the file was read (text, html, jsonl...).")

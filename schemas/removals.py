@@ -9,16 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-#: Every category a removal may carry. Text rules (`cleaner/rules.py`), context labels
-#: (`cleaner/classify.py`) and HTML markers (`cleaner/html/markup.py`) all draw from this list.
-CATEGORIES: tuple[str, ...] = (
-    "title", "subtitle", "byline", "caption", "credit", "ad", "navigation", "related", "comments",
-    "newsletter", "cookie", "social", "widget", "disclaimer", "timestamp", "copyright", "tags",
-    "author_bio", "duplicate_paragraph", "promo", "boilerplate", "other",
-)
-
-#: A rule id: lowercase dotted words, `family.name` (`credit.photo_by`, `html.figcaption`).
-RULE_ID_PATTERN = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
+from schemas.patterns import CATEGORIES, RULE_ID_PATTERN  # noqa: F401 - re-exported where they were
 
 
 class RemovalSchema(pa.DataFrameModel):

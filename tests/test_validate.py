@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from cleaner.config import CleanerConfig
 from cleaner.records import Article, Source
+import schemas
 from cleaner.validate import validate_articles
-from schemas.articles import contains_re2, find_boilerplate, mojibake_pattern
+from schemas.articles import ArticleSchema, contains_re2, find_boilerplate, mojibake_pattern
 from schemas.quarantine import QuarantineSchema
 from schemas.removals import RemovalSchema
 
@@ -155,3 +156,157 @@ def test_schemas_built_with_pandas_types_only_are_pandera_s_own():
     ours, pandera_s = describe("pandas-only"), describe("pandera")
     assert ours[:-1] == pandera_s[:-1] and len(ours) > 20
     assert ours[-1] == "False"  # and ours did not import dask
+
+
+# ── the screen before the model: it may doubt a good row, never clear a bad one ────────────────────
+
+def _model_checks(model) -> set[str]:
+    schema = schemas.built(model).to_schema()
+    return {c.name for c in schema.checks} | {c.name for col in schema.columns.values() for c in col.checks}
+
+
+def test_the_screen_asks_every_clause_of_the_article_model():
+    """A check added to `ArticleSchema`, or a column made nullable, fails here until the screen asks it too."""
+    from cleaner import validate
+
+    schema = schemas.built(ArticleSchema).to_schema()
+    assert set(validate.SCREENED_CHECKS) == _model_checks(ArticleSchema)
+    strs = {name for name, col in schema.columns.items() if str(col.dtype).startswith("str")}  # "string[pyarrow]"
+    assert set(validate.STR_COLUMNS) == {n for n in strs if not schema.columns[n].nullable}
+    assert set(validate.NULLABLE_STR_COLUMNS) == {n for n in strs if schema.columns[n].nullable}
+    assert {n for n, col in schema.columns.items() if col.nullable} == set(validate.NULLABLE_STR_COLUMNS)
+
+
+def test_the_table_screen_asks_every_check_of_the_table_models():
+    from cleaner import validate
+
+    assert set(validate.SCREENED_TABLE_CHECKS["removals"]) == _model_checks(RemovalSchema)
+    assert set(validate.SCREENED_TABLE_CHECKS["quarantine"]) == _model_checks(QuarantineSchema)
+
+
+#: Values that break, bend or just meet a clause of the contract, per field of `records.article_dict`.
+_TRICKY = {
+    "id": ["a9", "", None, 7],
+    "title": ["Bridge", " ", "\u3000", "", None, "Bridge\x07", "Caf\u00c3\u00a9 Paris", "x\ufffd\ufffd\ufffd\ufffd"],
+    "subtitle": [None, "A dek", "Itâ€™s", "\x1f", "\ufffd" * 4],
+    "authors": [[], ["Jane"], ["Jane", 3], None, ("Jane",)],
+    "published": [None, "2024-03-14", "2024-02-29", "2023-02-29", "2024-13-01", "0001-01-01", "1677-01-01",
+                  "2262-06-01", "9999-12-31", "2024-03-14T09:30", "2024-03-14T25:00", "2024-03-14T09:30:00.5+01:00",
+                  "2024-03-14\n", "14/03/2024", ""],
+    "url": [None, "https://example.org/x", "http://[::1]:80/", "ftp://x.org", "https://", "HTTPS://EXAMPLE.ORG",
+            "https://exa mple.org", "javascript:alert(1)", "https://example.org/\n"],
+    "site_name": [None, "Example", 3],
+    "language": ["en", "und", "ceb", "EN", "e", "engl", None, "en\n"],
+    "language_score": [0.9, 0.0, 1.0, 1.5, -0.1, float("nan"), None, 1],
+    "declared_language": [None, "de", 3],
+    "text": [BODY, "Too short.", BODY + "\n\nRelated Articles", BODY + " It\u00e2\u20ac\u2122s", BODY + "\x0b",
+             BODY + " \ufffd\ufffd\ufffd", BODY + " \ufffd\ufffd\ufffd\ufffd", BODY + "\n(AP Photo/J. Doe)", ""],
+    "source_path": ["feed.jsonl", None],
+}
+
+
+def _row(**changes) -> dict:
+    from cleaner.records import article_dict
+    row = article_dict(_article(1, language="en", language_score=0.9))
+    row.update(changes)
+    return row
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(_TRICKY)), st.integers(0, 20), max_size=4))
+def test_a_row_the_screen_clears_the_model_passes(choice):
+    from cleaner.validate import _pandera_failures, clear_rows
+
+    row = _row(**{field: _TRICKY[field][k % len(_TRICKY[field])] for field, k in choice.items()})
+    failures = _pandera_failures([row, _row()], CleanerConfig(), frame_level_rows=True)
+    if clear_rows([row, _row()]) == [True, True]:
+        assert failures == {}, (row, failures)
+    assert 1 not in failures  # the good row beside it is never blamed for the other
+
+
+@pytest.mark.parametrize("field, value", [(f, v) for f, vs in _TRICKY.items() for v in vs
+                                          if f != "source_path" and not (f == "authors" and v is None)])
+def test_each_tricky_value_gets_the_model_s_answer_through_validate(field, value):
+    """Screened or not, a batch gets what the model alone gives it (the path every batch took before)."""
+    from cleaner.validate import _pandera_failures
+
+    arts = [_article(1, language="en", language_score=0.9), _article(2, language="en", language_score=0.9)]
+    setattr(arts[1], field, value)  # (an Article's authors are never None, nor its source path)
+    good, bad = validate_articles(arts)
+    from cleaner.records import article_dict
+    expected = _pandera_failures([article_dict(a) for a in arts], CleanerConfig(), frame_level_rows=True)
+    assert [a.id for a in good] == [a.id for i, a in enumerate(arts) if i not in expected]
+    assert [(q.id, set(q.checks)) for q in bad] == [(arts[i].id, set(expected[i])) for i in sorted(expected)]
+
+
+def test_a_frame_level_failure_still_holds_for_the_whole_batch(monkeypatch):
+    """A failure the model reports for the frame (no row) goes on every row of the batch, as before."""
+    from cleaner import validate
+
+    arts = [_article(1, language="en", language_score=0.9), _article(2, language="en", language_score=0.9, title="")]
+    real = validate._pandera_failures
+    calls = []
+
+    def frame_level(rows, config, frame_level_rows=False):
+        calls.append(len(rows))
+        if not frame_level_rows:
+            return None
+        return {i: {"x": "a frame-level failure"} for i in range(len(rows))}
+    monkeypatch.setattr(validate, "_pandera_failures", frame_level)
+    good, bad = validate.validate_articles(arts)
+    assert good == [] and [q.id for q in bad] == ["a1", "a2"] and calls == [1, 2]
+    monkeypatch.setattr(validate, "_pandera_failures", real)
+
+
+def _removals(**changes):
+    import pyarrow as pa
+
+    from cleaner.publish.tables import REMOVALS
+    row = {"article_id": ["a", "b"], "category": ["caption", "ad"], "rule": ["caption.photo", "html.ad"],
+           "text": ["A ferry.", "Advertisement"], "line": [3, 0]}
+    row.update(changes)
+    return pa.table(row, schema=REMOVALS)
+
+
+def _quarantine(**changes):
+    import pyarrow as pa
+
+    from cleaner.publish.tables import QUARANTINE
+    row = {"id": [None, "x"], "source_path": ["f.jsonl", "g.txt"], "source_sha256": ["0" * 64, ""],
+           "source_index": [1, 2], "source_format": ["jsonl", "text"], "stage": ["read", "validate"],
+           "checks": [["read.json"], ["title_not_empty"]], "reasons": [["not JSON"], ["the title is empty"]],
+           "raw": ["{", ""]}
+    row.update(changes)
+    return pa.table(row, schema=QUARANTINE)
+
+
+@pytest.mark.parametrize("name, table, clear", [
+    ("removals", _removals(), True),
+    ("removals", _removals(category=["caption", "weather"]), False),
+    ("removals", _removals(rule=["caption.photo", "Caption"]), False),
+    ("removals", _removals(rule=["caption.photo", "caption"]), False),
+    ("removals", _removals(text=["A ferry.", " \u3000\x1c"]), False),
+    ("removals", _removals(text=["A ferry.", None]), False),
+    ("removals", _removals(line=[3, -1]), False),
+    ("removals", _removals(article_id=["a", None]), False),
+    ("quarantine", _quarantine(), True),
+    ("quarantine", _quarantine(source_sha256=["0" * 64, "abc"]), False),
+    ("quarantine", _quarantine(source_sha256=["0" * 64 + "\n", ""]), False),
+    ("quarantine", _quarantine(source_index=[1, 0]), False),
+    ("quarantine", _quarantine(stage=["read", "publish"]), False),
+    ("quarantine", _quarantine(checks=[["read.json"], []]), False),
+    ("quarantine", _quarantine(reasons=[["not JSON"], [""]]), False),
+    ("quarantine", _quarantine(reasons=[["not JSON"], [None]]), False),
+    ("quarantine", _quarantine(raw=["{", None]), False),
+])
+def test_the_table_screen_clears_only_what_the_model_passes(name, table, clear):
+    from cleaner.validate import TableContractBroken, check_table, table_clear
+
+    assert table_clear(name, table) is clear
+    if clear:
+        check_table(name, table)
+    elif not (name == "quarantine" and table["source_sha256"][0].as_py().endswith("\n")):
+        # the model fails the others too; RE2's `$` is stricter than `re`'s, which lets a final newline by
+        with pytest.raises(TableContractBroken):
+            check_table(name, table)
+    assert table_clear(name, table.slice(0, 0)) is True
