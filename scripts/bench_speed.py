@@ -2,7 +2,7 @@
 
     python scripts/bench_speed.py                      # every section: scale, text, html, stages
     python scripts/bench_speed.py --sizes 5 50         # smaller, when time is short
-    python scripts/bench_speed.py --sections text html stages   # issue 19's figures only
+    python scripts/bench_speed.py --sections text html stages startup   # issue 19's figures only
 
 Sections (`--sections`, default all):
 
@@ -16,6 +16,8 @@ Sections (`--sections`, default all):
 - **html**: `cleaner clean --workers 1` on the 181 ScrapingHub pages (start-up included, as the
   shared scorer times it) and `trafilatura.extract` on the same pages in one other process (the
   extraction timed, as the scorer does; the whole process's time is printed too);
+- **startup**: `cleaner run` on the shipped sample (issue 19: under 1.5 s), the median of three
+  processes, next to processes that only import the libraries it uses;
 - **stages**: the seconds of each stage (read, crossdoc, repair, extract, classify, language,
   validate, MinHash, write) on those page texts and on the HTML pages (`profile_stages.py`).
 
@@ -407,7 +409,34 @@ def stages_section(text_corpus: Path | None) -> None:
             print(out.rstrip(), flush=True)
 
 
-SECTIONS = ("scale", "text", "html", "stages")
+#: What `cleaner run` imports from other packages, imported alone: the floor under its start-up.
+_LIBRARIES = "import typer, typer._adapters, rich, ftfy, lxml.html, numpy, fasttext, yaml, pyarrow.parquet, pyarrow.compute"
+
+
+def startup_section(runs: int = 3) -> dict:
+    """`cleaner run` on the shipped sample (no inputs given), the median of `runs` fresh processes,
+    next to a process that only imports the libraries it uses (`_LIBRARIES`) and one that imports
+    pandas too (which pyarrow imports when it converts Python values, if installed)."""
+    rows = {}
+    with tempfile.TemporaryDirectory() as td:
+        for label, cmd in (
+                ("cleaner run (shipped sample)", lambda k: [sys.executable, "-m", "cleaner", "run", "--out", str(Path(td, f"o{k}"))]),
+                ("its libraries, imported alone", lambda k: [sys.executable, "-c", _LIBRARIES]),
+                ("those and pandas", lambda k: [sys.executable, "-c", _LIBRARIES + ", pandas"])):
+            times = sorted((_timed_process(cmd(k))[:2] for k in range(runs)), key=lambda t: t[0])
+            rows[label] = times[len(times) // 2]
+    print()
+    print(f"## start-up: the median of {runs} fresh processes each")
+    print("| process | seconds | CPU seconds |")
+    print("|---|---:|---:|")
+    for label, (wall, cpu) in rows.items():
+        print(f"| {label} | {wall:.2f} | {cpu:.2f} |")
+    wall = rows["cleaner run (shipped sample)"][0]
+    print(f"start-up: cleaner run on the shipped sample {wall:.2f} s (target < 1.5 s)", flush=True)
+    return rows
+
+
+SECTIONS = ("scale", "text", "html", "stages", "startup")
 
 
 def main() -> None:
@@ -437,6 +466,8 @@ def main() -> None:
         html_section()
     if "stages" in args.sections:
         stages_section(text["corpus"] if text else None)
+    if "startup" in args.sections:
+        startup_section()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end", flush=True)
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
