@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.classify import classify, segment
 from cleaner import lexicon
 from cleaner.html.markup import BOILERPLATE_LINES, html_rules
 from cleaner.match import phrase_key, trie_pattern, whole_line
-from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, first_match, listing
+from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, first_match, listing, rules_for
 from schemas.removals import CATEGORIES
 
 RULE_ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
@@ -139,3 +139,28 @@ def test_multilingual_captions_tags_and_embed_placeholders_are_named(rule_id, li
 def test_story_sentences_that_open_with_those_words_are_not_named(line):
     rule = first_match(line, len(line.split()), line.lower(), phrase_key(line))
     assert rule is None or rule.category not in ("caption", "tags", "widget")
+
+
+def _walk(line: str, n_words: int):
+    """The plain table walk `Matcher.first_match` stands for: each rule `rules_for` the length, asked in turn."""
+    return next((r for r in rules_for(n_words) if r.matches(line, n_words)), None)
+
+
+_TABLE_LINES = sorted({s for r in RULES for s in (r.example, r.counter)} | {
+    "Photo: AP", "Related: Bahn streicht Nachtzüge | Mehr", "By Jane Doe and John Roe, 12 March 2024",
+    "© 2024 Example Media. All rights reserved.", "Lea también: el informe", "9 / 10", "【関連記事】東京", ""})
+
+
+@pytest.mark.parametrize("line", _TABLE_LINES)
+def test_the_matcher_names_what_the_plain_table_walk_names(line):
+    """Gates, the needs automaton and phrase keys only skip rules that cannot match: at every length."""
+    for n in sorted({len(line.split()), 0, 1, 7, 12, 30, 41, 81, 500}):
+        assert first_match(line, n, line.lower(), phrase_key(line) if len(line) < 80 else "") is _walk(line, n), n
+        assert first_match(line, n) is _walk(line, n), n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TABLE_LINES), min_size=1, max_size=3), st.integers(0, 90))
+def test_the_matcher_agrees_with_the_walk_on_lines_made_of_table_lines(parts, n):
+    line = " ".join(parts)
+    assert first_match(line, n, line.lower(), phrase_key(line) if len(line) < 80 else "") is _walk(line, n)
