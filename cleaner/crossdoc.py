@@ -32,7 +32,6 @@ False
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
@@ -40,6 +39,8 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
+
+from xxhash import xxh3_64_intdigest
 
 from cleaner.classify import norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
@@ -136,10 +137,14 @@ def page_lines(article: Article) -> list[str]:
 def line_key(site: str, normed: str) -> int:
     """An 8-byte hash of a site and a normalised line: what is counted, so memory does not hold lines.
 
+    xxHash's XXH3 (64 bits), where BLAKE2b cut to 8 bytes took 1.2 µs a line against 0.1 µs: every
+    line of every page of a crowded site is hashed when counted and again when cleaned. The keys
+    live only in one build (counted, merged, handed to the workers), never in its output.
+
     >>> line_key("a.example", "home") == line_key("a.example", "home") != line_key("b.example", "home")
     True
     """
-    return int.from_bytes(hashlib.blake2b(f"{site}\n{normed}".encode(), digest_size=8).digest(), "little")
+    return xxh3_64_intdigest(f"{site}\n{normed}".encode())
 
 
 class CommonLines:
