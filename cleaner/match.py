@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+import ahocorasick
+
 from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS
 
 ANYWHERE, OUTSIDE = "anywhere", "outside"
@@ -207,8 +209,6 @@ class Matcher:
     """
 
     def __init__(self, rules: tuple[Rule, ...]):
-        import ahocorasick
-
         ids = [r.id for r in rules]
         if len(set(ids)) != len(ids):
             raise ValueError(f"rule ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}")
@@ -234,7 +234,6 @@ class Matcher:
             self.needs.add_word(n, sum(1 << i for i, r in enumerate(rules) if n in r.needs))
         if len(self.needs):
             self.needs.make_automaton()
-        self.phrases = frozenset().union(*(r.phrases for r in rules))
         self.by_phrase: dict[str, Rule] = {}
         self.phrase_mask: dict[str, int] = {}
         for i, r in enumerate(rules):
@@ -267,8 +266,9 @@ class Matcher:
         Only the rules a test let through, and whose `max_words` allows the line, are tried, in
         table order; most lines have none. Where one needed string was the test, the automaton
         replaced a regex search per rule of the table: on the calls `cleaner clean` makes for 5 MB
-        of ScrapingHub page texts, 2.0 s -> 0.87 s (the same rule for each of the 26,678 lines). `lower` is `line.lower()` and `key`
-        its `phrase_key` ("" for a line of `PHRASE_MAX_CHARS` or more, too long to be a phrase), if known.
+        of ScrapingHub page texts, 2.0 s -> 0.87 s (the same rule for each of the 26,678 lines).
+        `lower` is `line.lower()` and `key` its `phrase_key` ("" for a line of `PHRASE_MAX_CHARS`
+        or more, too long to be a phrase), if known.
 
         The answer for a line shorter than `CACHED_MAX_CHARS` is remembered (a bounded LRU cache of
         `CACHED_LINES` lines): it depends on the line and its word count only, and a site's
