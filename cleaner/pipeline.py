@@ -99,11 +99,14 @@ def entry_schema(config: CleanerConfig = DEFAULT_CONFIG) -> pa.Schema:
 
 
 def warm_up(config: CleanerConfig = DEFAULT_CONFIG) -> None:
-    """Build every lazily made cache (contract patterns, MinHash permutations) by running one record."""
+    """Build every lazily made cache (contract patterns, MinHash permutations) by running one record,
+    and one that breaks the contract, so that pandera, which only sees the rows the validate stage's
+    screen doubts (`cleaner.validate`), is imported and its schema built too."""
     from cleaner.records import Source
     text = "The council voted on Tuesday to close the old bridge for repairs next spring. " * 4
     article = Article(id="warm-up", source=Source("warm-up.txt", "0" * 64), title="Bridge to close", text=text)
-    list(_validated([article], config))
+    untitled = Article(id="warm-up-2", source=Source("warm-up.txt", "0" * 64, 2), title="", text=text)
+    list(_validated([article, untitled], config))
     dedup_entry(article, config)
 
 
