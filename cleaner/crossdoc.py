@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from xxhash import xxh3_64_intdigest
 
-from cleaner.classify import norm, segment
+from cleaner.classify import norm
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.read import read_file
 from cleaner.records import Article
@@ -121,8 +121,8 @@ def page_lines(article: Article) -> list[str]:
     for field in (article.title, article.subtitle):
         if field:
             repair(field, budget)
-    if article.content_type != "html":
-        return [line.text for line in segment(repair(article.raw, budget))]
+    if article.content_type != "html":  # the texts of `classify.segment`'s lines, without making them
+        return [t for t in (line.strip() for line in repair(article.raw, budget).split("\n")) if t]
     from cleaner.html import body as B
     from cleaner.html.extract import parse
 

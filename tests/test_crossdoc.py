@@ -223,6 +223,16 @@ def test_page_lines_are_the_lines_the_classifier_sees():
     assert site_of(a) == "space.com"
 
 
+@pytest.mark.parametrize("raw", ["Title\n\n  Body one.  \n\n\nBody\u00a0two &amp; more\r\n\t\n",
+                                 "It\u00e2\u20ac\u2122s\n \u3000 \nnext\x85line", "", "\n\n", "one"])
+def test_a_text_record_s_page_lines_are_its_segment_lines(raw):
+    from cleaner.classify import segment
+    from cleaner.repair import repair
+
+    a = Article(id="x", source=Source("x.txt", "0" * 64, 1, "text"), raw=raw)
+    assert page_lines(a) == [line.text for line in segment(repair(raw))]
+
+
 def test_run_and_check_count_the_sites_too_with_the_same_bytes_on_two_workers(tmp_path):
     from cleaner.check import run_check
     from cleaner.pipeline import build
