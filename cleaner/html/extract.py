@@ -243,8 +243,10 @@ def _story_from_json_ld(doc: HtmlDocument) -> None:
     kept = sum(len(b.text) for b in doc.blocks if b.label is None)
     if len(body) < LD_BODY_RATIO * kept:
         return
-    paragraphs = [p for p in (_WS.sub(" ", p).strip() for p in re.split(r"\n\s*", body)) if p]
-    doc.blocks.extend(Block(p, "p", None, 0, False) for p in paragraphs if p not in {b.text for b in doc.blocks})
+    have = {b.text for b in doc.blocks}
+    for p in dict.fromkeys(_WS.sub(" ", p).strip() for p in re.split(r"\n\s*", body)):
+        if p and p not in have:
+            doc.blocks.append(Block(p, "p", None, 0, False))
     doc.whole_page = False
 
 
