@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from cleaner.classify import POSITION_NONE, POSITION_NOT_SENTENCES, Line, classify, norm, segment
+from cleaner.classify import LEDE_WORDS, POSITION_NONE, POSITION_NOT_SENTENCES, Line, classify, norm, segment
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.language import identify
 from cleaner.records import Article, Label, Removal
@@ -201,7 +201,7 @@ def _mark_description(lines: list[Line], pre: list[Label | None], description: s
     element), and the story goes on after it. Many sites copy the story's first paragraph into
     their description; without the markup's word that block is the lede, and it stays.
 
-    A standfirst that reads as a paragraph of the story (`LEDE_MIN_WORDS` words or more, sentence
+    A standfirst that reads as a paragraph of the story (`LEDE_WORDS` words or more, sentence
     shaped: the ``intro``, ``chapô``, ``Vorspann`` or ``entradilla`` that carries the news itself)
     stays in the text as well: it is returned, to be the article's subtitle, and not removed. A
     headline-like dek (a phrase under the title) goes to the subtitle only, as a `Removal`.
@@ -224,13 +224,9 @@ def _mark_description(lines: list[Line], pre: list[Label | None], description: s
     return kept
 
 
-#: Words from which a standfirst reads as the story's opening paragraph rather than a dek.
-LEDE_MIN_WORDS = 12
-
-
 def _reads_as_lede(text: str, mask: int = 1) -> bool:
     """A standfirst that is running text: sentence-shaped in the page's language (`mask`, the
-    stop words of `document_language_mask`), `LEDE_MIN_WORDS` words or more (CJK counted by
+    stop words of `document_language_mask`), `LEDE_WORDS` words or more (CJK counted by
     characters, two to a word).
 
     >>> pl = "Stopa bezrobocia w Polsce wyniosła 3,1 proc. w marcu i nadal jest najniższa w UE – podał Eurostat."
@@ -240,4 +236,4 @@ def _reads_as_lede(text: str, mask: int = 1) -> bool:
     False
     """
     s = shape(text, mask)
-    return s.prose and s.n_words >= LEDE_MIN_WORDS
+    return s.prose and s.n_words >= LEDE_WORDS

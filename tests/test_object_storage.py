@@ -25,14 +25,22 @@ from test_versions import write_feed  # noqa: E402  (the synthetic feeds of the 
 runner = CliRunner()
 
 
-def test_publish_to_s3_then_verify_read_back_and_retract(s3, tmp_path):
+@pytest.fixture()
+def grown(s3, tmp_path):
+    """v1 (6 articles) then v2 (3 new, --parent v1) published to the bucket."""
     fs, name = s3
-    first = write_feed(tmp_path / "day1" / "feed.jsonl", 0, 5)
-    new = write_feed(tmp_path / "day2" / "feed.jsonl", 5, 2)
+    first = write_feed(tmp_path / "day1" / "feed.jsonl", 0, 6)
+    new = write_feed(tmp_path / "day2" / "feed.jsonl", 6, 3)
     url = f"s3://{name}/datasets"
     for day, extra in (("day1", []), ("day2", ["--parent", "v1"])):
         result = runner.invoke(app, ["run", str(tmp_path / day), "--out", url, "--name", "news", "-w", "1", *extra])
         assert result.exit_code == 0, result.output
+    return fs, name, f"{url}/news", first, new
+
+
+def test_publish_to_s3_then_verify_read_back_and_retract(grown, tmp_path):
+    fs, name, base, first, new = grown
+    url = base.rsplit("/", 1)[0]
     assert runner.invoke(app, ["verify", f"{url}/news/v2"]).exit_code == 0
     assert runner.invoke(app, ["verify", f"{url}/news/latest"]).exit_code == 0
     table = pq.read_table(cleaner.data_files(f"{url}/news/v2"), filesystem=fs)
@@ -51,19 +59,6 @@ def test_publish_to_s3_then_verify_read_back_and_retract(s3, tmp_path):
     result = runner.invoke(app, ["diff", f"{url}/news/v2", f"{url}/news/v3", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["articles"]["removed"] == [first[0]]
-
-
-@pytest.fixture()
-def grown(s3, tmp_path):
-    """v1 (6 articles) then v2 (3 new, --parent v1) published to the bucket."""
-    fs, name = s3
-    first = write_feed(tmp_path / "day1" / "feed.jsonl", 0, 6)
-    new = write_feed(tmp_path / "day2" / "feed.jsonl", 6, 3)
-    url = f"s3://{name}/datasets"
-    for day, extra in (("day1", []), ("day2", ["--parent", "v1"])):
-        result = runner.invoke(app, ["run", str(tmp_path / day), "--out", url, "--name", "news", "-w", "1", *extra])
-        assert result.exit_code == 0, result.output
-    return fs, name, f"{url}/news", first, new
 
 
 def _stored(fs, prefix: str) -> dict[str, bytes]:
