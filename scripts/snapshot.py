@@ -8,6 +8,11 @@ Each benchmark's pages are copied into a temporary folder under their own names 
 as the scorers do), cleaned by `python -m cleaner clean` in a subprocess, and every output record
 is hashed without `source_path` (which names the temporary folder). A page that the cleaner
 refuses is pinned by its message. `tests/test_snapshot.py` runs the comparison.
+
+The text path is pinned too (`TEXT_SETS`): each page of a benchmark as page text (BeautifulSoup's
+`get_text`, which needs nothing beyond the run-time dependencies, so CI makes the same texts), three
+copies a page with some body words varied as `bench_speed.py` varies them, in one JSONL file, so that
+the site's recurring lines (crossdoc) count as they do in a crawl. Those records are pinned by id.
 """
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ SETS = {
     "readability-en": SHARED / "benchmarks" / "readability-en" / "html",
     "trafilatura-dev": SHARED / "benchmarks" / "trafilatura-dev" / "html",
 }
+#: Benchmarks whose pages are also pinned as page text (`page_texts`).
+TEXT_SETS = ("scrapinghub", "readability-en")
+TEXT_COPIES = 3
 
 
 def _digest(record: dict) -> str:
@@ -37,15 +45,43 @@ def _digest(record: dict) -> str:
     return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def clean_set(folder: Path) -> dict[str, str]:
-    """`cleaner clean` over one benchmark's pages: {page name: hash of its output record or message}."""
+def _pages(folder: Path):
+    """(file name, bytes) of each page of a benchmark folder, gzip undone."""
+    for page in sorted(folder.iterdir()):
+        gz = page.name.endswith(".gz")
+        yield (page.name[:-3] if gz else page.name), (gzip.decompress(page.read_bytes()) if gz else page.read_bytes())
+
+
+def page_texts(folder: Path) -> str:
+    """JSONL of `TEXT_COPIES` varied page-text records a page (ids `<page>~<k>`), as `TEXT_SETS` says."""
+    from bs4 import BeautifulSoup
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_speed import _vocabulary, vary
+
+    templates = []
+    for name, data in _pages(folder):
+        soup = BeautifulSoup(data, "lxml")
+        for e in soup(["script", "style", "noscript", "template"]):
+            e.decompose()
+        text = "\n".join(line.strip() for line in soup.get_text("\n").splitlines())
+        templates.append((name, {"url": f"https://site-{len(templates) % 7}.example/{name}", "text": text}))
+    vocab = _vocabulary([t for _, t in templates])
+    return "".join(json.dumps({**vary(t, k, vocab), "id": f"{name}~{k}"}, ensure_ascii=False) + "\n"
+                   for k in range(TEXT_COPIES) for name, t in templates)
+
+
+def clean_set(folder: Path, as_text: bool = False) -> dict[str, str]:
+    """`cleaner clean` over one benchmark's pages: {page name: hash of its output record or message};
+    `as_text`: over their `page_texts`, {record id: hash}."""
     with tempfile.TemporaryDirectory() as td:
         src = Path(td) / "src"
         src.mkdir()
-        for page in sorted(folder.iterdir()):
-            name = page.name[:-3] if page.name.endswith(".gz") else page.name
-            data = gzip.decompress(page.read_bytes()) if page.name.endswith(".gz") else page.read_bytes()
-            (src / name).write_bytes(data)
+        if as_text:
+            (src / "pages.jsonl").write_text(page_texts(folder), encoding="utf-8")
+        else:
+            for name, data in _pages(folder):
+                (src / name).write_bytes(data)
         out = Path(td) / "out.jsonl"
         env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         proc = subprocess.run([sys.executable, "-m", "cleaner", "clean", str(src), "-o", str(out), "--workers", "1"],
@@ -55,7 +91,7 @@ def clean_set(folder: Path) -> dict[str, str]:
         got: dict[str, str] = {}
         for line in out.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
-            got[Path(rec["source_path"]).name] = _digest(rec)
+            got[rec["id"] if as_text else Path(rec["source_path"]).name] = _digest(rec)
         for line in proc.stderr.splitlines():
             head, _, message = line.partition(": ")
             name = Path(head.rsplit(":", 1)[0]).name
@@ -65,7 +101,8 @@ def clean_set(folder: Path) -> dict[str, str]:
 
 
 def snapshot() -> dict[str, dict[str, str]]:
-    return {name: clean_set(folder) for name, folder in SETS.items()}
+    pinned = {name: clean_set(folder) for name, folder in SETS.items()}
+    return pinned | {f"{name} (page text)": clean_set(SETS[name], as_text=True) for name in TEXT_SETS}
 
 
 def changes(old: dict, new: dict) -> list[str]:
