@@ -24,7 +24,9 @@ from typing import NamedTuple
 
 from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS, SENTENCE_END, cjk_share, stop_word_table
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# Possessive: the same words as `\w+(?:['’]\w+)*` (a word run never gives back a character an
+# apostrophe could use), found about a tenth faster, on every line of every page.
+_WORD = re.compile(r"\w++(?:['’]\w++)*+", re.UNICODE)
 # List markers as page-to-text converters write them: "* ", "+ " and "o " for nested items, "• ", "1) ".
 _BULLET = re.compile(r"^(?:[*+•·▪►»›◦‣∙–—-]|o(?=\s+[A-Z0-9])|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
@@ -48,9 +50,8 @@ def document_language_mask(texts: list[str]) -> int:
     True
     """
     table = stop_word_table()
-    masks: Counter[int] = Counter()
-    for t in texts:
-        masks.update(map(table.get, _WORD.findall(t.lower()), repeat(0)))
+    # One pass over the document's words ("\n" ends a word as the line's end did), counted in C.
+    masks = Counter(map(table.get, _WORD.findall("\n".join(texts).lower()), repeat(0)))
     hits: Counter[int] = Counter()
     for m, n in masks.items():
         b = 0
@@ -151,6 +152,9 @@ def _shape(text: str, mask: int) -> Shape:
         n = max(n, round(cjk * len(text) / 2))
     marker = _BULLET.match(text)
     # A trailing count ("+ Akhlaq (47)") is a menu's, not data; nor is the number of a list marker.
-    data = bool(digits) and bool(_DIGIT.search(_COUNT.sub("", text), marker.end() if marker else 0))
+    # (`_COUNT` is tried only on a line ending in a bracket: at every position of a long line it costs
+    # a quarter of its shape.)
+    uncounted = _COUNT.sub("", text) if digits and text.rstrip().endswith((")", "]")) else text
+    data = bool(digits) and bool(_DIGIT.search(uncounted, marker.end() if marker else 0))
     return Shape(n, stop / n if n else 0.0, bool(SENTENCE_END.search(text.rstrip())), caps / n if n else 0.0,
                  digits / len(text) if text else 0.0, bool(marker), cjk, data)
