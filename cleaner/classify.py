@@ -242,11 +242,12 @@ class _Classification:
         an earlier line is a position verdict: in a page's chosen region it is structure.
         """
         marks = self.marks
+        openings = [m.norm[:50] for m in marks]  # sliced once a line, not once a pair
         for i in range(self.start, len(marks)):
             for j in range(i + 1, min(i + 3, len(marks))):
-                a, b = marks[i].norm, marks[j].norm
-                if a[:50] != b[:50]:
+                if openings[i] != openings[j]:
                     continue
+                a, b = marks[i].norm, marks[j].norm
                 k = _common_prefix(a, b)
                 if a == b or k < 50 or len(a[:k].split()) < 8:
                     continue
