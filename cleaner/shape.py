@@ -24,9 +24,7 @@ from typing import NamedTuple
 
 from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS, SENTENCE_END, cjk_share, stop_word_table
 
-# Possessive: the same words as `\w+(?:['’]\w+)*` (a word run never gives back a character an
-# apostrophe could use), found about a tenth faster, on every line of every page.
-_WORD = re.compile(r"\w++(?:['’]\w++)*+", re.UNICODE)
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 # List markers as page-to-text converters write them: "* ", "+ " and "o " for nested items, "• ", "1) ".
 _BULLET = re.compile(r"^(?:[*+•·▪►»›◦‣∙–—-]|o(?=\s+[A-Z0-9])|\d{1,2}[.)])\s+")
 _DIGIT = re.compile(r"\d")
