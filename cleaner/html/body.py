@@ -254,13 +254,17 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
         buf.clear()
         link_chars = 0
 
+    # A segment's leading spaces and soft spaces are dropped when it is closed (`_SOFT_GONE`, then
+    # `split`), so `buf` is left empty until text that is not blank arrives: the whitespace
+    # between block tags (half the pieces of a page) then opens no segment and costs no `flush`.
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag
         if not isinstance(tag, str):  # comments, processing instructions, entities
-            if event == "end" and el.tail:
-                buf.append(el.tail)
+            tail = el.tail
+            if event == "end" and tail and (buf or not tail.isspace()):
+                buf.append(tail)
                 if in_link:
-                    link_chars += len(el.tail.strip())
+                    link_chars += len(tail.strip())
             continue
         if event == "start":
             m = marker_of(el)
@@ -275,13 +279,13 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
                 marks.append(el)
             if tag == "a":
                 in_link += 1
-                buf.append(_SOFT)  # a link is a word of its own, on both sides (CJK text has no spaces)
-            if el.text:
-                buf.append(el.text)
+                if buf:
+                    buf.append(_SOFT)  # a link is a word of its own, on both sides (CJK text has no spaces)
+            text = el.text
+            if text and (buf or not text.isspace()):
+                buf.append(text)
                 if in_link:
-                    link_chars += len(el.text.strip())
-            elif tag == "img" and not buf:
-                pass
+                    link_chars += len(text.strip())
         else:
             if tag in BLOCK_TAGS:
                 if buf:
@@ -292,13 +296,14 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
                     flush()
             if tag == "a":
                 in_link -= 1
-                buf.append(_SOFT)
-            elif tag in CELL_TAGS:
+                if buf:
+                    buf.append(_SOFT)
+            elif tag in CELL_TAGS and buf:
                 buf.append(" ")
             if marks and marks[-1] is el:
                 marks.pop()
             tail = el.tail
-            if tail:
+            if tail and (buf or not tail.isspace()):
                 buf.append(tail)
                 if in_link:
                     link_chars += len(tail.strip())
