@@ -74,12 +74,12 @@ _SOFT = "\ue000"
 _SOFT_GONE = re.compile(r"\ue000+(?=[\s,.;:!?)\]}»”’%、。，．！？）]|$)|(?<=[\s(\[{«“‘（])\ue000+|^\ue000+")
 _COMMAS = re.compile(r"[,，、،]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ALNUM = re.compile(r"[a-z0-9]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_TOKEN_INDEX = {tok: m for m in reversed(R.CLASS_MARKERS) for tok in m.tokens}
-#: Each marker's place in the table (as `CLASS_MARKERS.index` finds it), by identity: a lookup, not a scan.
-_RANK = {id(m): R.CLASS_MARKERS.index(m) for m in R.CLASS_MARKERS}
-_MENU = _TOKEN_INDEX["menu"]
+#: Each class/id token of the marker table, with the place in the table of the first group that has it.
+_TOKEN_RANK = {tok: rank for rank, m in reversed(tuple(enumerate(R.CLASS_MARKERS))) for tok in m.tokens}
+_MARKED_TOKENS = frozenset(_TOKEN_RANK)
+_MENU = R.CLASS_MARKERS[_TOKEN_RANK["menu"]]
 _STATE_WORDS = frozenset(("open", "closed", "enabled", "disabled", "has", "no", "allowed", "off",
                           "count", "counts", "number", "status"))
 
@@ -119,13 +119,15 @@ def class_tokens(value: str) -> frozenset:
     >>> sorted(class_tokens("post comments-open"))
     ['post']
     """
+    lowered = value.lower()
+    if lowered != value:  # no capital, no camel-case word to cut (the regex costs as much as the rest)
+        lowered = _CAMEL.sub("-", value).lower()
     keys = set()
-    for name in value.split():
-        toks = [t for t in _NON_ALNUM.split(_CAMEL.sub("-", name).lower()) if t]
-        if any(t in _STATE_WORDS for t in toks):
-            continue
-        keys.update(toks)
-        keys.update(f"{a}-{b}" for a, b in zip(toks, toks[1:]))
+    for name in lowered.split():
+        toks = _ALNUM.findall(name)
+        if _STATE_WORDS.isdisjoint(toks):
+            keys.update(toks)
+            keys.update(map("-".join, zip(toks, toks[1:])))
     return frozenset(keys)
 
 
@@ -141,11 +143,8 @@ def class_marker(value: str) -> R.Marker | None:
     keys = class_tokens(value)
     if keys & R.EMBED_TOKENS:  # a quoted post or a pull quote is the story's, whatever else it says
         return None
-    best = None
-    for k in keys:
-        m = _TOKEN_INDEX.get(k)
-        if m is not None and (best is None or _RANK[id(m)] < _RANK[id(best)]):
-            best = m
+    hits = keys & _MARKED_TOKENS
+    best = R.CLASS_MARKERS[min(_TOKEN_RANK[k] for k in hits)] if hits else None
     if best is not None and best.label.category == "related" and keys & R.STANDFIRST_TOKENS:
         return None  # German CMSs call the lede a teaser ("teaser-text", "article-teaser"): a standfirst
     if best is None and any(len(k) > 4 and k.endswith("menu") for k in keys):
