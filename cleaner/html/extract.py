@@ -103,8 +103,9 @@ _ATTRIBUTE = re.compile(r"""\s+[^\s=>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""
 def check_work(raw: str) -> None:
     """Raise `PageTooComplex` when a page is past `MAX_ELEMENTS` or `MAX_ATTRIBUTES`, in linear time.
 
-    Elements are counted as "<" minus "</" (an upper bound: a "<" in text counts too); only start
-    tags long enough to hold `MAX_ATTRIBUTES` attributes have theirs counted.
+    Elements are counted as "<" minus "</" (an upper bound: a "<" in text counts too), and the
+    "</" only when the "<" alone are too many; only start tags long enough to hold `MAX_ATTRIBUTES`
+    attributes have theirs counted.
 
     >>> check_work("<div " + " ".join(f"a{i}" for i in range(2000)) + ">x</div>")
     Traceback (most recent call last):
@@ -112,7 +113,9 @@ def check_work(raw: str) -> None:
     cleaner.html.extract.PageTooComplex: an element with more than 1,000 attributes (the limit for one element) at character 0
     >>> check_work("<p class=a id=b>fine</p>")
     """
-    elements = raw.count("<") - raw.count("</")
+    elements = raw.count("<")
+    if elements > MAX_ELEMENTS:
+        elements -= raw.count("</")
     if elements > MAX_ELEMENTS:
         raise PageTooComplex(f"the page has about {elements:,} elements, over the limit of {MAX_ELEMENTS:,} for one page")
     if max(map(len, _START_TAG.findall(raw)), default=0) <= 2 * MAX_ATTRIBUTES:
