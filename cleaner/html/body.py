@@ -120,7 +120,7 @@ def class_tokens(value: str) -> frozenset:
     ['post']
     """
     lowered = value.lower()
-    if lowered != value:  # no capital, no camel-case word to cut (the regex costs as much as the rest)
+    if lowered != value:  # a capital: cut camel-case words first (the regex costs as much as the rest)
         lowered = _CAMEL.sub("-", value).lower()
     keys = set()
     for name in lowered.split():
@@ -190,10 +190,13 @@ def prune(root: etree._Element) -> None:
 def _open_body_templates(root: etree._Element) -> None:
     """Put the markup of a text/template script inside the element the page calls its
     articleBody in the script's place. Only there: elsewhere such templates are widgets'
-    (``<div><%= name %></div>``), never the story."""
+    (``<div><%= name %></div>``), never the story. A page is searched for that element only when
+    it has such a script at all: the search walks the whole tree, the scripts are few."""
+    if not any(_template(script) for script in root.iter("script")):
+        return
     for body in root.xpath('.//*[@itemprop="articleBody"]'):
         for script in body.iter("script"):
-            if (script.get("type") or "").strip().lower() != "text/template" or not (script.text or "").strip():
+            if not _template(script):
                 continue
             try:
                 parts = lxml.html.fragments_fromstring(script.text, no_leading_text=False)
@@ -208,6 +211,11 @@ def _open_body_templates(root: etree._Element) -> None:
             holder.tail = script.tail
             script.getparent().replace(script, holder)
             break  # the iterator does not survive the replacement; a body holds one template
+
+
+def _template(script: etree._Element) -> bool:
+    """Whether a script is a text/template holding markup."""
+    return (script.get("type") or "").strip().lower() == "text/template" and bool((script.text or "").strip())
 
 
 def _drop(el: etree._Element) -> None:
