@@ -11,8 +11,12 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.clean import clean_article
+from cleaner.html import body as B
+from cleaner.html import markup as R
 from cleaner.read import read_file
 from cleaner.records import Article, Source
 
@@ -638,3 +642,37 @@ def test_a_post_of_short_lines_with_no_paragraph_keeps_them():
     for t in lines:
         assert t in a.text
     assert "Share this" not in a.text and "Leave a comment" not in a.text
+
+
+#: The words a class/id value is made of in the tests below: every word of the marker table, of the
+#: embed and standfirst tokens, state words and words that are none of these.
+_CLASS_WORDS = sorted({w for m in R.CLASS_MARKERS for t in m.tokens for w in t.split("-")}
+                      | R.EMBED_TOKENS | R.STANDFIRST_TOKENS | {"open", "has", "spmenu", "Menu", "x9", "wrap"})
+
+
+def _table_values() -> list[str]:
+    """Each token of the marker table as pages write it: alone, camel-cased, among other words;
+    and menus named by a prefix."""
+    out = []
+    for m in R.CLASS_MARKERS:
+        for tok in m.tokens:
+            words = tok.split("-")
+            camel = words[0] + "".join(w.capitalize() for w in words[1:])
+            out += [tok, camel, tok.upper(), f"x-{tok}-wrap", f"{tok}_open", f"post {camel} teaser-text"]
+    return out + ["spmenu", "wprmenu-wrap", "MAINMENU", "menu-open"]  # a menu by any prefix
+
+
+@pytest.mark.parametrize("value", _table_values())
+def test_class_marker_s_shortcut_keeps_every_token_of_the_table(value):
+    """`class_marker` skips making the tokens of a value whose words cannot make a marked token;
+    for a value made of the table's tokens it must give what the tokens themselves give."""
+    assert B.class_marker.__wrapped__(value) == B.tokens_marker(B.class_tokens(value))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_CLASS_WORDS), st.sampled_from((str.lower, str.capitalize, str.upper)),
+                          st.sampled_from(("-", "_", " ", "", "--", ":"))), max_size=6))
+def test_class_marker_s_shortcut_gives_the_marker_the_tokens_give(parts):
+    """The same for any value made of the table's words, state words and others."""
+    value = "".join(case(word) + sep for word, case, sep in parts)
+    assert B.class_marker.__wrapped__(value) == B.tokens_marker(B.class_tokens(value))

@@ -79,6 +79,10 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Each class/id token of the marker table, with the place in the table of the first group that has it.
 _TOKEN_RANK = {tok: rank for rank, m in reversed(tuple(enumerate(R.CLASS_MARKERS))) for tok in m.tokens}
 _MARKED_TOKENS = frozenset(_TOKEN_RANK)
+#: The words of those tokens: single ones, and the first and second words of pairs (``share-bar``).
+_MARKED_WORDS = frozenset(t for t in _TOKEN_RANK if "-" not in t)
+_PAIR_FIRST = frozenset(t.split("-")[0] for t in _TOKEN_RANK if t.count("-") == 1)
+_PAIR_SECOND = frozenset(t.split("-")[1] for t in _TOKEN_RANK if t.count("-") == 1)
 _MENU = R.CLASS_MARKERS[_TOKEN_RANK["menu"]]
 _STATE_WORDS = frozenset(("open", "closed", "enabled", "disabled", "has", "no", "allowed", "off",
                           "count", "counts", "number", "status"))
@@ -119,16 +123,25 @@ def class_tokens(value: str) -> frozenset:
     >>> sorted(class_tokens("post comments-open"))
     ['post']
     """
-    lowered = value.lower()
-    if lowered != value:  # a capital: cut camel-case words first (the regex costs as much as the rest)
-        lowered = _CAMEL.sub("-", value).lower()
     keys = set()
-    for name in lowered.split():
+    for name in _lowered(value).split():
         toks = _ALNUM.findall(name)
         if _STATE_WORDS.isdisjoint(toks):
             keys.update(toks)
             keys.update(map("-".join, zip(toks, toks[1:])))
     return frozenset(keys)
+
+
+def _lowered(value: str) -> str:
+    """A class/id value in lower case, its camel-case words cut (``shareBar`` -> ``share-bar``).
+
+    >>> _lowered("social-shareBar js-X")
+    'social-share-bar js-x'
+    """
+    lowered = value.lower()
+    if lowered != value:  # a capital: cut camel-case words first (the regex costs as much as the rest)
+        lowered = _CAMEL.sub("-", value).lower()
+    return lowered
 
 
 @lru_cache(maxsize=1 << 16)
@@ -140,7 +153,21 @@ def class_marker(value: str) -> R.Marker | None:
     >>> class_marker("social-media-embed") is None, class_marker("article-teaser") is None, class_marker("teaser").label.rule
     (True, True, 'html.related')
     """
-    keys = class_tokens(value)
+    lowered = _lowered(value)
+    words = _ALNUM.findall(lowered)
+    if _MARKED_WORDS.isdisjoint(words) and (_PAIR_FIRST.isdisjoint(words) or _PAIR_SECOND.isdisjoint(words)) \
+            and "menu" not in lowered:
+        return None  # half the values: no token of the table can be among theirs (`tokens_marker`)
+    return tokens_marker(class_tokens(value))
+
+
+def tokens_marker(keys: frozenset) -> R.Marker | None:
+    """The marker of a class/id value's tokens (`class_tokens`).
+
+    `class_marker` calls this only when the value's words could make one of the table's tokens:
+    a single word of the table, a first and a second word of one of its pairs, or a word ending in
+    "menu". Every other value has none of the tokens this looks for, so its marker is None.
+    """
     if keys & R.EMBED_TOKENS:  # a quoted post or a pull quote is the story's, whatever else it says
         return None
     hits = keys & _MARKED_TOKENS
