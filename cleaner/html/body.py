@@ -76,6 +76,9 @@ _COMMAS = re.compile(r"[,，、،]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ALNUM = re.compile(r"[a-z0-9]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: The elements that may be hidden (`prune`): compiled once, as a ``descendant::`` step (the same
+#: elements in the same order as ``.//*``, which libxml2 walks as every node's children).
+_MAYBE_HIDDEN = etree.XPath('descendant::*[@hidden or @style[contains(., "none") or contains(., "hidden")]]')
 #: Each class/id token of the marker table, with the place in the table of the first group that has it.
 _TOKEN_RANK = {tok: rank for rank, m in reversed(tuple(enumerate(R.CLASS_MARKERS))) for tok in m.tokens}
 _MARKED_TOKENS = frozenset(_TOKEN_RANK)
@@ -208,7 +211,7 @@ def prune(root: etree._Element) -> None:
     (Blogger's template for Google's blogs renders it with JavaScript) is opened first."""
     _open_body_templates(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    for el in root.xpath('.//*[@hidden or @style[contains(., "none") or contains(., "hidden")]]'):
+    for el in _MAYBE_HIDDEN(root):
         if el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
             if el.tag not in ("html", "body"):
                 _drop(el)
@@ -701,20 +704,12 @@ def shouted_link(s: Segment) -> bool:
 
 
 def in_region(segs: list[Segment], region: list, extra: set[int] = frozenset()) -> list[Segment]:
-    """The segments under the region's elements and those at the `extra` indexes, in document order."""
-    inside = set(region)
-    out = []
-    for i, s in enumerate(segs):
-        if i in extra:
-            out.append(s)
-            continue
-        el = s.owner
-        while el is not None:
-            if el in inside:
-                out.append(s)
-                break
-            el = el.getparent()
-    return out
+    """The segments under the region's elements and those at the `extra` indexes, in document order.
+
+    The region's subtrees are listed once (lxml's iter, in C) rather than each segment's ancestors
+    walked up in Python: a page has far fewer elements than its segments have ancestors."""
+    inside = {el for top in region for el in top.iter()}
+    return [s for i, s in enumerate(segs) if i in extra or s.owner in inside]
 
 
 #: How far above the region's first element the headline's and the region's common ancestor may

@@ -282,7 +282,7 @@ def _text(el: etree._Element) -> str:
 
 def _headline_element(root: etree._Element, title: str | None) -> etree._Element | None:
     """The <h1> that carries the headline: the one matching the known title, else the first."""
-    h1s = root.xpath("//h1")
+    h1s = list(root.iter("h1"))
     if not h1s:
         return None
     if title:
