@@ -8,6 +8,8 @@ pages.
 from __future__ import annotations
 
 import itertools
+import re
+import sys
 import unicodedata
 
 import ftfy
@@ -16,7 +18,8 @@ from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cleaner.repair import _FTFY, _INERT_CATEGORIES, _may_need_ftfy, repair
+from cleaner import repair as R
+from cleaner.repair import _FTFY, _INERT_CATEGORIES, RepairBudget, _may_need_ftfy, repair
 
 from conftest import SHARED, needs_shared
 
@@ -72,8 +75,6 @@ def test_lines_passed_over_are_lines_ftfy_keeps(line):
 
 @needs_shared
 def test_benchmark_lines_passed_over_are_unchanged_by_ftfy():
-    import sys
-
     sys.path.insert(0, str(SHARED / "bench"))
     import htmlbench
 
@@ -91,3 +92,37 @@ def test_repair_still_fixes_mixed_text():
     text = "Clean “line” — fine\nIt\u00e2\u20ac\u2122s broken\n\u4e1c\u4eac\u90fd"
     assert repair(text) == "Clean “line” — fine\nIt’s broken\n东京都"
     assert unicodedata.is_normalized("NFC", repair("e\u0301"))
+
+
+def _repair_line_by_line(text: str, budget: RepairBudget | None = None) -> str:
+    """`repair` as it was written before it worked on whole texts: each line asked about, fixed and
+    stripped on its own. The whole-text `repair` must give the same text, and spend the same budget."""
+    text = R._normalise(text, R._DROPPED_BUT_C1).replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(R._ftfy_line(line) if _may_need_ftfy(line) and (budget is None or budget.take(len(line))) else line
+                     for line in text.split("\n"))
+    for _ in range(2):
+        if not R._C1_CONTROLS.search(text) or (budget is not None and not budget.take(len(text))):
+            break
+        text = ftfy.fix_text(R._normalise(text), _FTFY)
+    return "\n".join(re.sub(" {2,}", " ", line).strip() for line in R._normalise(text).split("\n"))
+
+
+TEXT_CHARS = st.one_of(LINE_CHARS, st.sampled_from(["\n", "\n\n", "  ", " \n ", "\r\n", "\u1680", "\u2028",
+                                                    "&amp;", "It\u00e2\u20ac\u2122s", "e\u0301", "\x85", "\t"]))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(TEXT_CHARS, max_size=60).map("".join), st.one_of(st.none(), st.integers(0, 40)))
+@example(" Title \n\n  Body  \u1680two ", None)
+@example("caf\u00c3\u00a9\nIt\u00e2\u20ac\u2122s\na &amp; b", 9)
+def test_repair_of_whole_text_is_repair_line_by_line(text, chars):
+    budget, reference = (None, None) if chars is None else (RepairBudget(chars), RepairBudget(chars))
+    assert repair(text, budget) == _repair_line_by_line(text, reference)
+    assert budget is None or budget.left == reference.left
+
+
+def test_only_the_odd_space_is_left_for_stripping():
+    """`_strip_lines` strips spaces alone, unless the text holds `_ODD_SPACE`: every other white
+    space character is dropped or made a space or a newline by `_normalise`."""
+    left = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and R._normalise(c) not in ("", " ", "\n")]
+    assert left == [R._ODD_SPACE]
