@@ -265,7 +265,18 @@ def test_signature_is_datasketchs_minhash(words):
     from cleaner import dedup
     m = MinHash(num_perm=DEFAULT_CONFIG.minhash_perm, seed=dedup.MINHASH_SEED, scheme=dedup.MINHASH_SCHEME)
     m.update_batch(shingles(words, DEFAULT_CONFIG.shingle_words))
-    assert dedup._minhash(words, DEFAULT_CONFIG).tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
+    assert dedup._minhash(" ".join(words).encode(), DEFAULT_CONFIG).tolist() == np.asarray(m.hashvalues, dtype=np.uint32).tolist()
+    assert (dedup.signature(" ".join(words)) == dedup._minhash(" ".join(words).encode(), DEFAULT_CONFIG)).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab 渡轮,.é\u3000\n_-'ＣＮ"), max_size=80), st.integers(1, 6))
+def test_the_normalised_text_is_the_words_joined_and_its_shingles_are_theirs(text, n):
+    from cleaner import dedup
+    words = normalised_words(text)
+    assert dedup.normalised_text(text) == " ".join(words)
+    assert set(dedup._shingles_of(" ".join(words).encode(), n)) == shingles(words, n)
+    assert entry_for(Article(id="a", source=Source("a.txt", "0" * 64), text=text)).length == len(words)
 
 
 @pytest.mark.parametrize("num_perm", [16, 128, 256])
