@@ -159,26 +159,43 @@ def removal_dict(r: Removal) -> dict[str, Any]:
     return {"category": r.category, "rule": r.rule, "text": r.text, "line": r.line}
 
 
-def article_dict(a: Article) -> dict[str, Any]:
+def removal_columns(removals: list[Removal]) -> dict[str, list]:
+    """Removals as plain values, a list per field of `removal_dict`: what a table is made of, without
+    a dict per removal (an article has a hundred of them, a page of furniture).
+
+    >>> removal_columns([Removal(Label("caption", "caption.photo"), "A ferry. (AP Photo)", 4)])
+    {'category': ['caption'], 'rule': ['caption.photo'], 'text': ['A ferry. (AP Photo)'], 'line': [4]}
+    """
+    return {"category": [r.label.category for r in removals], "rule": [r.label.rule for r in removals],
+            "text": [r.text for r in removals], "line": [r.line for r in removals]}
+
+
+def article_dict(a: Article, removals: bool = True) -> dict[str, Any]:
     """An article as plain values, keys in `ARTICLE_FIELDS` order: the one serialiser of `Article`.
 
     `cleaner clean` writes it as JSON, the published table's row (`publish.tables.article_row`)
     and the validation frame (`validate.articles_frame`) are made from it, so a field added to
-    `Article` is added here once. Lists are copies; `extra` is the article's own dict.
+    `Article` is added here once. Lists are copies; `extra` is the article's own dict. The table
+    row and the frame hold no removals (they have a table of their own): `removals=False` leaves
+    out their dicts, most of the cost of the dict of an article with many.
 
     >>> a = Article(id="x", source=Source("x.txt", "0" * 64), title="T", text="Body.",
     ...             removals=[Removal(Label("navigation", "nav.menu"), "Home", 2)])
     >>> d = article_dict(a)
-    >>> list(d) == list(ARTICLE_FIELDS), d["source_path"], d["removals"][0]["rule"]
-    (True, 'x.txt', 'nav.menu')
+    >>> list(d) == list(ARTICLE_FIELDS), d["source_path"], d["removals"][0]["rule"], "removals" in article_dict(a, False)
+    (True, 'x.txt', 'nav.menu', False)
     """
-    return {
+    d = {
         "id": a.id, "source_path": a.source.path, "source_index": a.source.index, "title": a.title,
         "subtitle": a.subtitle, "authors": list(a.authors), "published": a.published, "url": a.url,
         "site_name": a.site_name, "language": a.language, "language_score": a.language_score,
         "declared_language": a.declared_language, "text": a.text, "captions": list(a.captions),
-        "credits": list(a.credits), "removals": [removal_dict(r) for r in a.removals], "extra": a.extra,
+        "credits": list(a.credits),
     }
+    if removals:
+        d["removals"] = [removal_dict(r) for r in a.removals]
+    d["extra"] = a.extra
+    return d
 
 
 @dataclass(slots=True)

@@ -78,7 +78,7 @@ def articles_frame(articles: list[Article]):
       id  n_words
     0  a        2
     """
-    return _frame([article_dict(a) for a in articles])
+    return _frame([article_dict(a, removals=False) for a in articles])
 
 
 def _frame(rows: list[dict]):
@@ -121,7 +121,7 @@ def validate_articles(articles: list[Article], config: CleanerConfig = DEFAULT_C
         if a.language_score is None:  # made in code, not by clean_article: detect now
             a.declared_language = a.declared_language or a.language
             identify(a)
-    rows = [article_dict(a) for a in articles]
+    rows = [article_dict(a, removals=False) for a in articles]  # the contract holds no removals
     doubtful = [i for i, ok in enumerate(clear_rows(rows, config)) if not ok]
     failures = _contract_failures(rows, doubtful, config) if doubtful else {}
     good: list[Article] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from cleaner.publish.tables import ARTICLES, article_row
-from cleaner.records import ARTICLE_FIELDS, Article, Label, Removal, Source, article_dict
+from cleaner.records import ARTICLE_FIELDS, Article, Label, Removal, Source, article_dict, removal_columns
 from cleaner.validate import articles_frame
 
 ARTICLE = Article(
@@ -62,3 +62,10 @@ def test_serialised_lists_are_copies_so_a_later_change_to_the_article_does_not_l
     d["authors"].append("Someone Else")
     assert ARTICLE.authors == ["Jane Doe", "Jo Roe"] and list(d) == list(ARTICLE_FIELDS)
 
+
+
+def test_removal_columns_are_the_removal_dicts_a_column_each():
+    """Staged removals are made from `removal_columns`: the same values as a dict per removal."""
+    columns = removal_columns(ARTICLE.removals)
+    assert [dict(zip(columns, row)) for row in zip(*columns.values())] == article_dict(ARTICLE)["removals"]
+    assert article_dict(ARTICLE, removals=False) == {k: v for k, v in article_dict(ARTICLE).items() if k != "removals"}

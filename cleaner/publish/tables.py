@@ -67,8 +67,7 @@ def article_row(a: Article) -> dict[str, Any]:
     kept and removed lines of an article can be shown in the order they came in without reading
     the input again; null for an article that was not cleaned here.
     """
-    row = article_dict(a)
-    del row["removals"]
+    row = article_dict(a, removals=False)
     row.update(n_removals=len(a.removals), source_sha256=a.source.sha256, source_format=a.source.format,
                extra=extra_json(a.extra), text_lines=list(a.text_lines) if a.text_lines is not None else None)
     return row
