@@ -59,8 +59,9 @@ URL_PATTERN = (
 )
 
 
-def _phrase_regex(phrase: str, where: str) -> str:
-    """A regex for one boilerplate phrase, in syntax both `re` and RE2 accept.
+def _phrase_regex(phrase: str, where: str, end: str = r"\Z") -> str:
+    """A regex for one boilerplate phrase, in syntax both `re` and RE2 accept but for the `end` of
+    the text: `re`'s `\\Z`, which RE2 spells `\\z` (`BOILERPLATE_RE2_PATTERN`).
 
     >>> _phrase_regex("(AP Photo/", "anywhere")
     '\\\\(AP Photo/'
@@ -69,13 +70,17 @@ def _phrase_regex(phrase: str, where: str) -> str:
     """
     text = re.sub(r"([\\.^$|?*+()\[\]{}])", r"\\\1", phrase)
     if where == "line":
-        return rf"(?:\A|\n)[ \t]*{text}[ \t]*(?:\n|\Z)"
+        return rf"(?:\A|\n)[ \t]*{text}[ \t]*(?:\n|{end})"
     if where == "anywhere":
         return text
     raise ValueError(f"unknown place {where!r} for boilerplate phrase {phrase!r}")
 
 
+_RE2_END = r"\z"
 BOILERPLATE_PATTERN = "|".join(f"(?:{_phrase_regex(p, w)})" for p, w in BOILERPLATE_PHRASES)
+#: `BOILERPLATE_PATTERN` as RE2 reads it (the same literals, spaces and line ends; `\z` for `\Z`),
+#: for the validate stage's screen to search a batch's bodies in C (`search_re2`).
+BOILERPLATE_RE2_PATTERN = "|".join(f"(?:{_phrase_regex(p, w, end=_RE2_END)})" for p, w in BOILERPLATE_PHRASES)
 _BOILERPLATE_RE = re.compile("|".join(f"({_phrase_regex(p, w)})" for p, w in BOILERPLATE_PHRASES))
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from cleaner.config import CleanerConfig
 from cleaner.records import Article, Source
 import schemas
+from schemas import patterns
 from cleaner.validate import validate_articles
 from schemas.articles import ArticleSchema, contains_re2, find_boilerplate, mojibake_pattern
 from schemas.quarantine import QuarantineSchema
@@ -90,6 +91,26 @@ def test_good_articles_pass_unchanged_and_in_order():
     assert validate_articles(arts) == (arts, [])
 
 
+_PHRASES = [p for p, _ in patterns.BOILERPLATE_PHRASES]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PHRASES), st.sampled_from(["\n", " ", "\t", "\r", "\n\n", "x", "é", "\u3000"]),
+                          st.text(max_size=3)), max_size=8).map("".join))
+def test_the_boilerplate_pattern_reads_the_same_in_re2(text):
+    """The screen searches bodies for boilerplate with RE2 (`BOILERPLATE_RE2_PATTERN`); the model asks `re`."""
+    import re
+    expected = re.search(patterns.BOILERPLATE_PATTERN, text) is not None
+    assert patterns.search_re2([text], patterns.BOILERPLATE_RE2_PATTERN).tolist() == [expected]
+
+
+def test_every_boilerplate_phrase_is_found_by_re2_where_re_finds_it():
+    import re
+    texts = [t for p in _PHRASES for t in (p, f"Body.\n {p}\t\nMore", f"a {p} b", f"{p}\n", f"x{p}")]
+    found = patterns.search_re2(texts, patterns.BOILERPLATE_RE2_PATTERN).tolist()
+    assert found == [re.search(patterns.BOILERPLATE_PATTERN, t) is not None for t in texts]
+
+
 def test_a_sentence_that_mentions_related_articles_is_not_boilerplate():
     assert find_boilerplate("The minister said related articles of the treaty would be reviewed.") is None
     assert find_boilerplate("Great story.\nRelated Articles\nMore") == "Related Articles"
@@ -129,6 +150,7 @@ def test_published_removals_and_quarantine_meet_their_schemas(tmp_path):
 _DESCRIBE_SCHEMAS = """
 import sys
 import schemas
+from schemas import patterns
 from schemas.articles import ArticleSchema
 from schemas.quarantine import QuarantineSchema
 from schemas.removals import RemovalSchema
