@@ -440,6 +440,10 @@ SECTIONS = ("scale", "text", "html", "stages", "startup")
 
 
 def main() -> None:
+    # Every process this script starts, and its own imports, use the cleaner of this checkout,
+    # whichever is installed (a worktree's script measures the worktree, as snapshot.py does).
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
+    sys.path.insert(0, str(ROOT))
     from cleaner.executors import default_workers
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
