@@ -40,12 +40,11 @@ import statistics
 import unicodedata
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cleaner.records import Label
 from cleaner.rules import ANYWHERE, first_match, phrase_key, phrase_match
 from cleaner.shape import Shape, document_language_mask, shape
-from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS, SENTENCE_END, SENTENCE_OR_CLAUSE_END, cjk_share
+from cleaner.text import SENTENCE_END, SENTENCE_OR_CLAUSE_END, cjk_share
 
 # Categories that, once seen after the last paragraph, mean the page footer has begun.
 FOOTER_CATEGORIES = frozenset({"navigation", "related", "ad", "comments", "newsletter", "social", "disclaimer",
@@ -94,18 +93,9 @@ def segment(text: str) -> list[Line]:
 def norm(s: str) -> str:
     """Compare-form of a line: NFKC, straight quotes, lower case, single spaces.
 
-    Remembered for lines shorter than `CACHED_MAX_CHARS`, as their rule and shape are: a site's
-    furniture recurs on its pages, and the site count (`cleaner.crossdoc`) asks for each line's
-    form before the classifier does.
-
     >>> norm("Ukraine’s  Second-Biggest City")
     "ukraine's second-biggest city"
     """
-    return _remembered_norm(s) if len(s) < CACHED_MAX_CHARS else _norm(s)
-
-
-def _norm(s: str) -> str:
-    """`norm`, computed."""
     if not s.isascii():  # NFKC and the quote table leave ASCII as it is
         s = unicodedata.normalize("NFKC", s)
         for curly, straight in _QUOTES:  # a few str.replace calls cost a tenth of str.translate here
@@ -113,7 +103,6 @@ def _norm(s: str) -> str:
     return " ".join(s.lower().split())
 
 
-_remembered_norm = lru_cache(maxsize=CACHED_LINES)(_norm)
 _QUOTES = tuple({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "–": "-", "—": "-"}.items())
 
 
