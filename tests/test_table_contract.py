@@ -9,7 +9,7 @@ from conftest import ROOT, SAMPLES
 
 from cleaner.executors import InlineExecutor
 from cleaner.pipeline import build
-from cleaner.publish import staging, tables
+from cleaner.publish import tables
 from cleaner.validate import TableContractBroken
 
 NASTY = ROOT / "tests" / "nasty"
@@ -32,8 +32,8 @@ def test_a_build_of_good_tables_publishes(tmp_path):
 
 
 def test_a_removal_outside_the_schema_stops_the_build_and_publishes_nothing(tmp_path, monkeypatch):
-    real = staging.removal_columns  # what a shard's removals are staged from
-    monkeypatch.setattr(staging, "removal_columns", lambda rs: {**real(rs), "category": ["weather"] * len(rs)})
+    real = tables.removal_columns  # what a shard's removals are staged from
+    monkeypatch.setattr(tables, "removal_columns", lambda aid, rs: {**real(aid, rs), "category": ["weather"] * len(rs)})
     with pytest.raises(TableContractBroken, match=r"shard 0: the removals table breaks its contract "
                                                   r"\(schemas/removals.py RemovalSchema\).*category fails isin"):
         build(_inputs(tmp_path), tmp_path / "out", "news", executor=InlineExecutor())

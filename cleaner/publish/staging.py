@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from cleaner.config import CleanerConfig
 from cleaner.publish import tables
 from cleaner.publish.files import fsync, write_bytes
-from cleaner.records import DUPLICATE_KINDS, Article, Quarantined, removal_columns
+from cleaner.records import DUPLICATE_KINDS, Article, Quarantined
 from cleaner.validate import check_table
 
 STAGED_SUMMARY = "done.json"
@@ -107,9 +107,8 @@ class StagedShard:
         """Stage an article that met the contract and its dedup entry; return its row (`seq`)."""
         seq = self.articles.rows + self.articles.pending
         self.articles.add(tables.article_row(a))
-        if a.removals:  # the columns of `tables.removal_row`'s rows
-            n = len(a.removals)
-            self.removals.add_columns({"article_id": [a.id] * n, **removal_columns(a.removals), "seq": [seq] * n})
+        if a.removals:
+            self.removals.add_columns({**tables.removal_columns(a.id, a.removals), "seq": [seq] * len(a.removals)})
         self.entries.add({**entry, "seq": seq})
         return seq
 

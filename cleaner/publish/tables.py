@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cleaner.records import Article, Duplicate, Quarantined, Removal, article_dict, removal_dict
+from cleaner.records import Article, Duplicate, Quarantined, Removal, article_dict, removal_columns as _columns, removal_dict
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
@@ -76,6 +76,11 @@ def article_row(a: Article) -> dict[str, Any]:
 def removal_row(article_id: str, r: Removal) -> dict[str, Any]:
     """One row of the removals table: which article lost which piece, to which rule."""
     return {"article_id": article_id, **removal_dict(r)}
+
+
+def removal_columns(article_id: str, removals: list[Removal]) -> dict[str, list]:
+    """`removal_row`'s rows for one article's removals, a list per column (how a shard stages them)."""
+    return {"article_id": [article_id] * len(removals), **_columns(removals)}
 
 
 def quarantine_row(q: Quarantined) -> dict[str, Any]:
