@@ -54,6 +54,11 @@ MIN_DOCS = DEFAULT_CONFIG.crossdoc_min_docs
 MIN_SHARE = DEFAULT_CONFIG.crossdoc_min_share
 #: How far into a page its canonical URL is looked for (it sits in the <head>).
 HEAD_CHARS = 64 << 10
+#: Counts of fewer entries than this are compacted, merged and read in plain Python: numpy's
+#: import (~0.1 s and 14 MB) costs more than the few thousand keys of a small site or a small
+#: corpus take without it (`LineCounts._compact_small`), and a `cleaner clean` that counts only
+#: them then never imports numpy at all.
+NUMPY_FROM = 1 << 15
 #: Formats whose file holds one record: fewer such files than `min_docs` cannot make a site to count.
 _ONE_RECORD = (".txt", ".text", ".html", ".htm")
 
@@ -213,12 +218,15 @@ class LineCounts:
 
     def merge(self, other: "LineCounts") -> None:
         """Add another shard's counts to these (the order of merging does not matter)."""
-        import numpy as np
-
         self.pages.update(other.pages)
-        ids = np.array([self._site(s) for s in other._site_names], dtype=np.uint32)
+        ids = [self._site(s) for s in other._site_names]
         self._keys.extend(other._keys)
-        self._sites.frombytes(ids[np.frombuffer(other._sites, dtype=np.uint32)].tobytes() if len(other._sites) else b"")
+        if len(other._sites) < NUMPY_FROM:
+            self._sites.extend([ids[i] for i in other._sites])
+        else:
+            import numpy as np
+
+            self._sites.frombytes(np.array(ids, dtype=np.uint32)[np.frombuffer(other._sites, dtype=np.uint32)].tobytes())
         self._counts.extend(other._counts)
         self._maybe_compact()
 
@@ -227,11 +235,14 @@ class LineCounts:
             self._compact()
 
     def _compact(self) -> None:
-        """One entry per key, its counts summed."""
-        import numpy as np
-
+        """One entry per key, its counts summed (sorted by key, with the site of its first entry)."""
         if not self._keys:
             return
+        if len(self._keys) < NUMPY_FROM:
+            self._compact_small()
+            return
+        import numpy as np
+
         keys = np.frombuffer(self._keys, dtype=np.uint64)
         uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         counts = np.bincount(inverse, weights=np.frombuffer(self._counts, dtype=np.uint32), minlength=len(uniq))
@@ -240,6 +251,19 @@ class LineCounts:
         self._keys.frombytes(uniq.astype(np.uint64).tobytes())
         self._sites.frombytes(sites.astype(np.uint32).tobytes())
         self._counts.frombytes(counts.astype(np.uint32).tobytes())
+        self._compact_size = len(self._keys)
+
+    def _compact_small(self) -> None:
+        """`_compact` in plain Python, for the counts of a few pages: the same arrays, without numpy."""
+        counts: dict[int, int] = {}
+        sites: dict[int, int] = {}
+        for key, site, count in zip(self._keys, self._sites, self._counts):
+            counts[key] = counts.get(key, 0) + count
+            sites.setdefault(key, site)
+        keys = sorted(counts)
+        self._keys = array("Q", keys)
+        self._sites = array("I", [sites[k] for k in keys])
+        self._counts = array("I", [counts[k] for k in keys])
         self._compact_size = len(self._keys)
 
     @property
@@ -261,14 +285,24 @@ class LineCounts:
 
     def commons(self, sites: Iterable[str]) -> dict[str, CommonLines]:
         """`common` of each site, in one scan of the counts."""
-        import numpy as np
-
         sites = list(sites)
         self._compact()
         out = {s: CommonLines(s) for s in sites}
         wanted = {self._site_ids[s]: s for s in sites if s in self._site_ids and self.need(s) is not None}
         if not wanted or not self._keys:
             return out
+        if len(self._keys) < NUMPY_FROM:
+            need = {sid: self.need(s) for sid, s in wanted.items()}
+            hits: dict[int, list[int]] = {sid: [] for sid in wanted}
+            for key, sid, count in zip(self._keys, self._sites, self._counts):
+                if sid in need and count >= need[sid]:
+                    hits[sid].append(key)
+            for sid, keys in hits.items():
+                if keys:
+                    out[wanted[sid]] = CommonLines(wanted[sid], keys)
+            return out
+        import numpy as np
+
         need = np.full(len(self._site_names), np.iinfo(np.uint32).max, dtype=np.uint64)
         for sid, s in wanted.items():
             need[sid] = self.need(s)

@@ -180,6 +180,42 @@ def test_shard_counts_merge_to_the_counts_of_the_whole(tmp_path):
     assert sum(census_shard(s).total() for s in shards) == 4 * len(SITE["pages"])  # text, html, feed twice
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_small_counts_without_numpy_are_the_counts_with_it(seed, monkeypatch):
+    """`LineCounts` below `NUMPY_FROM` entries compacts, merges and finds the common lines in plain
+    Python: the same arrays and the same common lines as numpy's path, on shards of varied sites
+    (repeated lines, lines of several sites, a site under `min_docs`)."""
+    import random
+
+    import cleaner.crossdoc as C
+
+    rng = random.Random(seed)
+    lines = [f"line {i}" for i in range(40)]
+    shards = []
+    for _ in range(rng.randint(1, 5)):
+        docs = [(rng.choice(["a.example", "b.example", "c.example", "tiny.example"]),
+                 rng.choices(lines, k=rng.randint(0, 30))) for _ in range(rng.randint(5, 25))]
+        shards.append(docs)
+
+    def build():
+        total = LineCounts(min_docs=3, min_share=0.3)
+        for docs in shards:
+            counts = LineCounts(min_docs=3, min_share=0.3)
+            for site, page in docs:
+                counts.add(site, page)
+            counts._compact()
+            total.merge(counts)
+        sites = ["a.example", "b.example", "c.example", "tiny.example", "absent.example"]
+        common = total.commons(sites)
+        return ((list(total._keys), list(total._sites), list(total._counts), total.distinct),
+                {s: c.keys for s, c in common.items()})
+
+    small = build()
+    monkeypatch.setattr(C, "NUMPY_FROM", 0)
+    assert build() == small
+    assert any(small[1].values())
+
+
 def test_each_shard_is_sent_only_its_own_sites_common_lines(tmp_path):
     folder = _mixed_site(tmp_path)
     shards, _ = plan_shards([folder], shard_bytes=1)
