@@ -676,3 +676,50 @@ def test_class_marker_s_shortcut_gives_the_marker_the_tokens_give(parts):
     """The same for any value made of the table's words, state words and others."""
     value = "".join(case(word) + sep for word, case, sep in parts)
     assert B.class_marker.__wrapped__(value) == B.tokens_marker(B.class_tokens(value))
+
+
+def _check_work_tag_by_tag(raw: str) -> str | None:
+    """`check_work`'s attribute limit as a walk over every start tag: the message it raises, or None."""
+    from cleaner.html.extract import _ATTRIBUTE, _START_TAG, MAX_ATTRIBUTES
+
+    for tag in _START_TAG.finditer(raw):
+        if tag.end() - tag.start() > 2 * MAX_ATTRIBUTES:
+            count = sum(1 for _ in _ATTRIBUTE.finditer(raw, tag.start(), tag.end()))
+            if count > MAX_ATTRIBUTES:
+                return (f"an element with more than {MAX_ATTRIBUTES:,} attributes (the limit for one element) "
+                        f"at character {tag.start():,}")
+    return None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_check_work_counts_long_tags_as_a_walk_over_every_tag_would(seed):
+    """Long tags (a data URL, many attributes, quoted ">") have their attributes counted in their
+    own texts: the same verdict and message as counting them tag by tag in the page."""
+    import random
+
+    from cleaner.html.extract import PageTooComplex, check_work
+
+    rng = random.Random(seed)
+    parts = []
+    for _ in range(rng.randint(1, 12)):
+        kind = rng.randrange(5)
+        if kind == 0:
+            parts.append(f'<img src="data:image/png;base64,{"A" * rng.randint(1000, 5000)}">')
+        elif kind == 1:
+            n = rng.choice([400, 999, 1000, 1001, 1500])
+            sep = rng.choice([" ", "\n", "  "])
+            parts.append("<div" + "".join(f'{sep}a{i}="{rng.choice(["v", "x>y", "it s"])}"' for i in range(n)) + ">t</div>")
+        elif kind == 2:
+            parts.append("<span " + " ".join(f"b{i}" for i in range(rng.choice([900, 1001]))) + ">")
+        elif kind == 3:
+            parts.append(f"<p class='{'c ' * rng.randint(500, 1500)}'>text > more</p>")
+        else:
+            parts.append("<p>a < b and c</p>" * rng.randint(1, 5))
+    raw = "<html><body>" + "".join(parts) + "</body></html>"
+    expected = _check_work_tag_by_tag(raw)
+    if expected is None:
+        check_work(raw)
+    else:
+        with pytest.raises(PageTooComplex) as raised:
+            check_work(raw)
+        assert str(raised.value) == expected
