@@ -8,7 +8,8 @@ they clean (`site_commons`), in two cheap passes over the input shards:
 1. **census** (`census_shard`): read every record and name its site (`site_of`: the URL's host,
    else the input folder), so a site with fewer than `config.crossdoc_min_docs` pages (every
    benchmark page is its own site) is never counted and costs nothing more;
-2. **count** (`count_shard`): for the pages of the sites left, the lines the classifier will see
+2. **count** (`count_shard`): for the pages of the sites left (read again from the files that
+   can hold one, `Census.files`), the lines the classifier will see
    (`page_lines`: repaired and segmented text, or a page's HTML blocks, parsed without the
    metadata and region steps), each distinct line once a page, as an 8-byte hash of the site and
    the normalised line.
@@ -318,28 +319,72 @@ class LineCounts:
         return out
 
 
-def _read_shard(shard, config: CleanerConfig) -> Iterable:
-    """A shard's records as `cleaner.stream.read_shard` reads them (its input tree bounds links)."""
+def _read_files(shard, config: CleanerConfig, files: frozenset[int] | None = None) -> Iterable[Iterable]:
+    """The records of each file of a shard, as `cleaner.stream.read_shard` reads them (its input
+    tree bounds links), an iterator a file; only the files at the places `files` names in
+    `shard.paths`, when it is given."""
     roots = getattr(shard, "roots", None) or None
     pieces = getattr(shard, "pieces", ()) or (None,) * len(shard.paths)
-    for path, piece in zip(shard.paths, pieces):
-        yield from read_file(path, config, roots, piece)
+    for k, (path, piece) in enumerate(zip(shard.paths, pieces)):
+        if files is None or k in files:
+            yield read_file(path, config, roots, piece)
 
 
-def census_shard(shard, config: CleanerConfig = DEFAULT_CONFIG) -> Counter[str]:
+def _read_shard(shard, config: CleanerConfig, files: frozenset[int] | None = None) -> Iterable:
+    """A shard's records (of the files `files` names only, when given: `_read_files`)."""
+    for records in _read_files(shard, config, files):
+        yield from records
+
+
+class Census(Counter):
+    """How many records of each site one input shard holds, and the site of each of its files.
+
+    `files` has an entry per path of the shard: the set of its records' sites when that is one
+    site or none (a page, a text, a feed of one site), else None (a feed of many sites). The count
+    pass then reads only the files that can hold a page of a counted site, not the shard again:
+    a folder of pages of many sites has few pages of crowded ones (16 of the 181 ScrapingHub pages).
+    """
+
+    def __init__(self, counts=(), files: Sequence[frozenset[str] | None] = ()) -> None:
+        super().__init__(counts)
+        self.files = tuple(files)
+
+    def __reduce__(self):
+        return Census, (dict(self), self.files)
+
+
+def census_shard(shard, config: CleanerConfig = DEFAULT_CONFIG) -> Census:
     """First pass over one input shard: how many records of each site it holds (reading only)."""
-    sites: Counter[str] = Counter()
-    for rec in _read_shard(shard, config):
-        if isinstance(rec, Article):
-            sites[site_of(rec)] += 1
+    sites = Census()
+    files: list[frozenset[str] | None] = []
+    for records in _read_files(shard, config):
+        own: set[str] = set()
+        for rec in records:
+            if isinstance(rec, Article):
+                site = site_of(rec)
+                sites[site] += 1
+                own.add(site)
+        files.append(frozenset(own) if len(own) <= 1 else None)
+    sites.files = tuple(files)
     return sites
 
 
+def _files_of(census, sites: frozenset[str]) -> frozenset[int] | None:
+    """The places in its shard of the files a shard's count must read to see every page of
+    `sites`: those of one of them and those of many sites (`Census.files`); None for all of them."""
+    files = getattr(census, "files", None)
+    if not files:
+        return None
+    keep = frozenset(k for k, own in enumerate(files) if own is None or not own.isdisjoint(sites))
+    return None if len(keep) == len(files) else keep
+
+
 def count_shard(job: tuple, config: CleanerConfig = DEFAULT_CONFIG) -> LineCounts:
-    """Second pass over one shard `(shard, sites)`: the line counts of its pages of `sites`."""
-    shard, sites = job
+    """Second pass over one shard `(shard, sites)` or `(shard, sites, files)`: the line counts of
+    its pages of `sites` (read from the files at the places `files` names only, when given)."""
+    shard, sites, *files = job
     counts = LineCounts(config.crossdoc_min_docs, config.crossdoc_min_share)
-    for rec in _read_shard(shard, config):
+    for rec in _read_shard(shard, config, files[0] if files else None):
         if isinstance(rec, Article) and (site := site_of(rec)) in sites:
             try:
                 lines = page_lines(rec)
@@ -371,18 +416,21 @@ def site_commons(shards: Sequence, config: CleanerConfig, executor) -> list[dict
     """
     if not shards or not may_share_a_site(shards, config):
         return [{} for _ in shards]
-    census: list[Counter[str]] = [Counter() for _ in shards]
+    census: list[Counter[str]] = [Census() for _ in shards]
     pages: Counter[str] = Counter()
     for i, sites in executor.map_unordered(census_shard, shards, config):
         census[i] = sites
         pages.update(sites)
     crowded = {s for s, n in pages.items() if n >= config.crossdoc_min_docs}
-    jobs = [(shard, frozenset(s for s in census[i] if s in crowded)) for i, shard in enumerate(shards)]
-    todo = [k for k, (_, sites) in enumerate(jobs) if sites]
+    jobs = []
+    for i, shard in enumerate(shards):
+        sites = frozenset(s for s in census[i] if s in crowded)
+        jobs.append((shard, sites, _files_of(census[i], sites)))
+    todo = [k for k, (_, sites, _) in enumerate(jobs) if sites]
     if not todo:
         return [{} for _ in shards]
     total = LineCounts(config.crossdoc_min_docs, config.crossdoc_min_share)
     for i, counts in executor.map_unordered(count_shard, [jobs[k] for k in todo], config):
         total.merge(counts)
     common = total.commons(sorted(crowded))
-    return [{s: common[s] for s in sorted(sites) if common[s]} for _, sites in jobs]
+    return [{s: common[s] for s in sorted(sites) if common[s]} for _, sites, _ in jobs]

@@ -216,6 +216,33 @@ def test_small_counts_without_numpy_are_the_counts_with_it(seed, monkeypatch):
     assert any(small[1].values())
 
 
+@pytest.mark.parametrize("shard_bytes", [1, 1 << 30])
+def test_the_count_reads_only_the_files_that_can_hold_a_counted_site(tmp_path, monkeypatch, shard_bytes):
+    """The count pass skips the files whose records are all of uncounted sites (`Census.files`):
+    the same common lines as counting every file again, with the lone pages read once."""
+    import cleaner.crossdoc as C
+
+    folder = _mixed_site(tmp_path)
+    (folder / "lone").mkdir()
+    for k in range(3):  # three pages of three sites, none crowded
+        (folder / "lone" / f"p{k}.html").write_text(
+            _html_page("Lone", SITE["pages"][k]["body"], f"https://lone{k}.example/story.html"), encoding="utf-8")
+    shards, _ = plan_shards([folder], shard_bytes=shard_bytes)
+    read: list[str] = []
+    real_read_file = C.read_file
+    monkeypatch.setattr(C, "read_file", lambda path, *a: read.append(str(path)) or real_read_file(path, *a))
+    with InlineExecutor() as ex:
+        got = site_commons(shards, DEFAULT_CONFIG, ex)
+    lone_reads = [p for p in read if "/lone/" in p]
+    feed_reads = sum(p.endswith("feed.jsonl") for p in read)
+    monkeypatch.setattr(C, "_files_of", lambda census, sites: None)
+    with InlineExecutor() as ex:
+        every = site_commons(shards, DEFAULT_CONFIG, ex)
+    assert [{s: c.keys for s, c in d.items()} for d in got] == [{s: c.keys for s, c in d.items()} for d in every]
+    assert any(got) and len(lone_reads) == 3  # read by the census only
+    assert feed_reads == 2 * sum(p.endswith("feed.jsonl") for s in shards for p in s.paths)  # of many sites: read again
+
+
 def test_each_shard_is_sent_only_its_own_sites_common_lines(tmp_path):
     folder = _mixed_site(tmp_path)
     shards, _ = plan_shards([folder], shard_bytes=1)
