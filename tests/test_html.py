@@ -723,3 +723,40 @@ def test_check_work_counts_long_tags_as_a_walk_over_every_tag_would(seed):
         with pytest.raises(PageTooComplex) as raised:
             check_work(raw)
         assert str(raised.value) == expected
+
+
+_SOFT_GONE = __import__("re").compile(r"\ue000+(?=[\s,.;:!?)\]}»”’%、。，．！？）]|$)|(?<=[\s(\[{«“‘（])\ue000+|^\ue000+")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\ue000\ue000ab é字 \xa0\u3000\n\t,.;:!?)]}»”’%、。，．！？）([{«“‘（-'\"")),
+               max_size=40))
+def test_soft_spaces_read_as_the_pattern_over_every_position_read_them(text):
+    """`_soft_space`, a run at a time, against the pattern it replaces (each soft space left a space)."""
+    fast = " ".join(B._SOFT_RUN.sub(B._soft_space, text).split())
+    plain = " ".join(_SOFT_GONE.sub("", text).replace(B._SOFT, " ").split())
+    assert fast == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é字한 .!?。！？…»”\"')]:,")), min_size=1, max_size=20))
+def test_a_segment_s_prose_test_reads_its_text_as_the_patterns_do(text):
+    """The last-character test of `segment` and the ASCII path of `weighted_length`, against the patterns."""
+    from cleaner.text import CJK, ENDS_IN_PUNCTUATION
+
+    text = " ".join(text.split()) or "x"
+    assert (text[-1] in B._END_MARKS) == bool(ENDS_IN_PUNCTUATION.search(text))
+    assert B.weighted_length(text) == len(text) + 2 * len(CJK.findall(text))
+
+
+@pytest.mark.parametrize("attrs", [{}, {"class": "share"}, {"id": "share"}, {"class": "post", "id": "sidebar"},
+                                   {"class": "x", "id": ""}, {"class": "", "id": "nav"}, {"class": "  menu  "},
+                                   {"class": "article-teaser", "id": "main"}, {"id": "a b"}, {"class": "Share Bar"}])
+def test_an_element_s_marker_is_that_of_its_class_and_id_joined(attrs):
+    """`marker_of` looks a lone class or id up as it is: the marker of the value joined with a space."""
+    import lxml.html
+
+    el = lxml.html.Element("div", attrs)
+    cls, ident = attrs.get("class"), attrs.get("id")
+    expected = B.class_marker(f"{cls or ''} {ident or ''}") if cls or ident else None
+    assert B.marker_of(el) == expected

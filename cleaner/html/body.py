@@ -71,8 +71,14 @@ OUT_TAG = {"div": "p", "section": "p", "article": "p", "main": "p", "body": "p",
 #: A space that is there only when no punctuation or space touches it: around a link, "to <a>X</a>,"
 #: reads "to X," and "アプリ<a>Kindle</a>" reads "アプリ Kindle".
 _SOFT = "\ue000"
-_SOFT_GONE = re.compile(r"\ue000+(?=[\s,.;:!?)\]}»”’%、。，．！？）]|$)|(?<=[\s(\[{«“‘（])\ue000+|^\ue000+")
+_SOFT_RUN = re.compile("\ue000+")
+#: What a soft space is dropped before (a closing mark, a space, the end) and after (an opening
+#: mark, a space, the start): the text reads "to X," and "(X".
+_SOFT_GONE_BEFORE = frozenset(",.;:!?)]}»”’%、。，．！？）")
+_SOFT_GONE_AFTER = frozenset("([{«“‘（")
 _COMMAS = re.compile(r"[,，、،]")
+#: The marks `ENDS_IN_PUNCTUATION` finds at the end of a text (before its trailing spaces).
+_END_MARKS = frozenset(".!?。！？…»”\"')]")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ALNUM = re.compile(r"[a-z0-9]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -111,6 +117,8 @@ def weighted_length(text: str) -> int:
     >>> weighted_length("abc"), weighted_length("한국어")
     (3, 9)
     """
+    if text.isascii():  # no CJK character, and no scan of the text for one
+        return len(text)
     return len(text) + 2 * len(CJK.findall(text))
 
 
@@ -200,9 +208,9 @@ def marker_of(el: etree._Element) -> R.Marker | None:
     if get("rel") == "author":
         return R.ITEMPROP_MARKERS["author"]
     cls, ident = get("class"), get("id")
-    if cls or ident:
-        return class_marker(f"{cls or ''} {ident or ''}")
-    return None
+    if ident:  # a value's marker is that of its names, whatever the spaces around them
+        return class_marker(f"{cls} {ident}" if cls else ident)
+    return class_marker(cls) if cls else None
 
 
 def prune(root: etree._Element) -> None:
@@ -263,6 +271,27 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def _soft_space(run: re.Match) -> str:
+    r"""A run of soft spaces as it reads: nothing next to a space or a mark that takes none (or
+    at either end of the text), else a space.
+
+    This says what ``\ue000+(?=[\s,.;:!?)\]}»”’%、。，．！？）]|$)|(?<=[\s(\[{«“‘（])\ue000+|^\ue000+``
+    dropped (and a space for each soft space left, the same once the spaces are collapsed), from a
+    run's two neighbours: that pattern was tried at every position of a segment's text, most of
+    the cost of closing one that holds a link.
+
+    >>> " ".join(_SOFT_RUN.sub(_soft_space, "\ue000to\ue000X\ue000, (\ue000Y\ue000)\ue000").split())
+    'to X, (Y)'
+    """
+    text, start, end = run.string, run.start(), run.end()
+    if start == 0 or end == len(text):
+        return ""
+    after, before = text[end], text[start - 1]
+    if after.isspace() or after in _SOFT_GONE_BEFORE or before.isspace() or before in _SOFT_GONE_AFTER:
+        return ""
+    return " "
+
+
 def segment(root: etree._Element) -> tuple[list[Segment], dict]:
     """Cut the visible text into segments at block boundaries and <br>, in document order.
 
@@ -284,14 +313,14 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
         nonlocal link_chars
         text = "".join(buf)
         if _SOFT in text:
-            text = _SOFT_GONE.sub("", text).replace(_SOFT, " ")
+            text = _SOFT_RUN.sub(_soft_space, text)
         text = " ".join(text.split())
         if text:
             segs.append(Segment(text, owners[-1], link_chars, tuple(marks)))
         buf.clear()
         link_chars = 0
 
-    # A segment's leading spaces and soft spaces are dropped when it is closed (`_SOFT_GONE`, then
+    # A segment's leading spaces and soft spaces are dropped when it is closed (`_soft_space`, then
     # `split`), so `buf` is left empty until text that is not blank arrives: the whitespace
     # between block tags (half the pieces of a page) then opens no segment and costs no `flush`.
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -349,8 +378,10 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
     for s in segs:
         s.weight = weighted_length(s.text)
         plain = s.weight - min(s.links, len(s.text))
+        # A segment's text is stripped and never empty (`flush`): it ends in punctuation
+        # (`ENDS_IN_PUNCTUATION`) when its last character is a mark, found without a regex scan of it.
         s.prose = plain >= 40 and s.links <= 0.5 * len(s.text) and (
-            bool(ENDS_IN_PUNCTUATION.search(s.text)) or plain >= 120 or bool(_COMMAS.search(s.text)))
+            s.text[-1] in _END_MARKS or plain >= 120 or bool(_COMMAS.search(s.text)))
     return segs, markers
 
 
