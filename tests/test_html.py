@@ -760,3 +760,28 @@ def test_an_element_s_marker_is_that_of_its_class_and_id_joined(attrs):
     cls, ident = attrs.get("class"), attrs.get("id")
     expected = B.class_marker(f"{cls or ''} {ident or ''}") if cls or ident else None
     assert B.marker_of(el) == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_levels_below_an_element_say_what_walking_every_chain_up_says(seed):
+    """`_levels_below`, which keeps each element's answer, against `_ancestors` walked for every
+    element, asked in document order and in a shuffled one, on trees deeper than the limits."""
+    import random
+
+    from lxml import etree
+
+    rng = random.Random(seed)
+    root = etree.Element("html")
+    nodes = [root]
+    for _ in range(260):  # a chain past both limits
+        nodes.append(etree.SubElement(nodes[-1], "div"))
+    for _ in range(200):  # and bushes on it
+        nodes.append(etree.SubElement(rng.choice(nodes), "p"))
+    elements = list(root.iter())
+    for top in rng.sample(elements, 6) + [root]:
+        for order in (elements, rng.sample(elements, len(elements))):
+            levels = B._levels_below(top)
+            for el in order:
+                level = levels(el)
+                for k in (50, 200):
+                    assert (level is not None and level <= k) == (el is top or top in B._ancestors(el, k))
