@@ -785,3 +785,26 @@ def test_levels_below_an_element_say_what_walking_every_chain_up_says(seed):
                 level = levels(el)
                 for k in (50, 200):
                     assert (level is not None and level <= k) == (el is top or top in B._ancestors(el, k))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_standfirst_marks_kept_over_a_page_say_what_reading_each_element_says(seed):
+    """`standfirst_marked` with a `known` dict shared over a page's calls, in any order, against
+    reading every element each time; and `_commas` against the pattern it counts for."""
+    import random
+
+    from lxml import etree
+
+    rng = random.Random(seed)
+    root = etree.Element("div")
+    nodes = [root]
+    for _ in range(300):
+        attrs = rng.choice([{}, {"class": "dek"}, {"class": "post body"}, {"id": "article-lead"},
+                            {"itemprop": "description"}, {"itemprop": "articleBody"}, {"class": "x", "id": "intro"}])
+        nodes.append(etree.SubElement(rng.choice(nodes[-8:] + nodes[:3]), rng.choice(["p", "div", "section"]), attrs))
+    known: dict = {}
+    for el in rng.sample(nodes, len(nodes)):
+        assert B.standfirst_marked(el, known=known) == B.standfirst_marked(el)
+    assert any(B.standfirst_marked(el) for el in nodes) and not all(B.standfirst_marked(el) for el in nodes)
+    text = "".join(rng.choice("ab ,，、،.") for _ in range(200))
+    assert B._commas(text) == len(B._COMMAS.findall(text))

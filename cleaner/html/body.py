@@ -385,6 +385,16 @@ def segment(root: etree._Element) -> tuple[list[Segment], dict]:
     return segs, markers
 
 
+def _commas(text: str) -> int:
+    """How many commas (`_COMMAS`) a text holds: four counts of one character each, which skip a
+    text that cannot hold the character (a Latin text and "，") instead of scanning it with a class.
+
+    >>> _commas("a, b，c、d،e"), len(_COMMAS.findall("a, b，c、d،e"))
+    (4, 4)
+    """
+    return text.count(",") + text.count("，") + text.count("、") + text.count("،")
+
+
 def _ancestors(el, limit=10**6):
     p = el.getparent()
     n = 0
@@ -578,7 +588,7 @@ def _branch_points(segs: list[Segment], top, depth: int = 200) -> dict:
         text[child] = text.get(child, 0) + len(s.text)
         links[child] = links.get(child, 0) + s.links
         if s.prose:
-            points[child] = points.get(child, 0) + 1 + len(_COMMAS.findall(s.text)) + min((s.weight - s.links) / 100, 3)
+            points[child] = points.get(child, 0) + 1 + _commas(s.text) + min((s.weight - s.links) / 100, 3)
     return {el: p * (1 - links[el] / max(text[el], 1)) for el, p in points.items()}
 
 
@@ -603,7 +613,7 @@ def candidate_scores(segs: list[Segment]) -> dict:
             start = owner
         if start is None:
             start = owner
-        points = 1 + len(_COMMAS.findall(s.text)) + min((s.weight - s.links) / 100, 3)
+        points = 1 + _commas(s.text) + min((s.weight - s.links) / 100, 3)
         if s.muted:
             points *= MUTED_SHARE
         if owner.tag in LIST_ITEMS:  # a list of sentences is a gallery's legends or a teaser list as often as a story
@@ -845,20 +855,33 @@ def _marked_lede(segs: list[Segment], region: list) -> set[int]:
     return out
 
 
-def standfirst_marked(el, levels: int = 3) -> bool:
+def standfirst_marked(el, levels: int = 3, known: dict | None = None) -> bool:
     """Whether the element or one of its nearest ancestors is marked as a standfirst: by
-    ``itemprop`` (``description``, ``abstract``) or a class the vocabulary knows (`R.STANDFIRST_TOKENS`)."""
+    ``itemprop`` (``description``, ``abstract``) or a class the vocabulary knows (`R.STANDFIRST_TOKENS`).
+
+    `known`, a dict kept over the calls for one page, keeps what each element says of itself: the
+    blocks of a story share their parents, which are then read once.
+    """
     for _ in range(levels + 1):
         if el is None or not isinstance(el.tag, str):
             return False
-        prop = (el.get("itemprop") or "").lower()
-        if prop in ("description", "alternativeheadline", "abstract"):
-            return True
-        cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if cls.strip() and class_tokens(cls) & R.STANDFIRST_TOKENS:
+        if known is None:
+            marked = _standfirst_itself(el)
+        elif (marked := known.get(el)) is None:
+            marked = known[el] = _standfirst_itself(el)
+        if marked:
             return True
         el = el.getparent()
     return False
+
+
+def _standfirst_itself(el) -> bool:
+    """Whether the element's own ``itemprop`` or class/id mark it as a standfirst (`standfirst_marked`)."""
+    prop = (el.get("itemprop") or "").lower()
+    if prop in ("description", "alternativeheadline", "abstract"):
+        return True
+    cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(cls.strip() and class_tokens(cls) & R.STANDFIRST_TOKENS)
 
 
 def _under_content(el, scope) -> bool:

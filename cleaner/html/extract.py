@@ -216,12 +216,13 @@ def extract_html(raw: str, url: str | None = None) -> HtmlDocument:
     story = B.in_region(segs, region, lede_at) if region else segs
     if region:
         B.label_link_lists(story)
+    standfirsts: dict = {}
     for s in story:
         if s.label is None and B.shouted_link(s):
             s.label = _SHOUTED_LINK
         tag = s.owner.tag if isinstance(s.owner.tag, str) else "p"
         # A lede set as a heading (<h2 class="sub-head">) is set apart by its type: a dek.
-        set_apart = B.standfirst_marked(s.owner) or (id(s) in lede and tag in B.HEADINGS)
+        set_apart = B.standfirst_marked(s.owner, known=standfirsts) or (id(s) in lede and tag in B.HEADINGS)
         doc.blocks.append(Block(s.text, B.OUT_TAG.get(tag, tag), s.label, s.links, set_apart))
     if region:
         _label_orphan_headings(doc.blocks)
