@@ -16,8 +16,6 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from cleaner import __version__
 from cleaner.config import DEFAULT_CONFIG
@@ -105,6 +103,10 @@ SKIPPED_SHOWN = 20
 
 
 def _progress() -> Progress:
+    # rich's progress and table modules are imported by the commands that show them: `clean`,
+    # which shows neither, starts ~15 ms sooner
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("shards · {task.fields[records]} records · {task.fields[rate]} rec/s"),
                     TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal)
@@ -217,6 +219,8 @@ def _quarantine_messages(version: Path, root: str = "", limit: int = QUARANTINE_
 
 
 def _summary(path: Path, led) -> None:
+    from rich.table import Table
+
     t = Table(title=f"Published {path}", title_justify="left")
     t.add_column("outcome"); t.add_column("records", justify="right")
     t.add_row("inputs", f"{led.inputs:,}")
@@ -528,6 +532,8 @@ def push(
 @app.command()
 def rules() -> None:
     """The rule table: every rule id a Removal can carry, its category and an example."""
+    from rich.table import Table
+
     from cleaner.rules import listing
 
     t = Table(title="Rules", title_justify="left")

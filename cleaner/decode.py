@@ -9,8 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 #: Magic numbers of binary files that turn up in scraped folders (thumbnails, PDFs, archives).
 #: PDF starts with ASCII, so it is named here rather than left to the NUL-byte test.
 BINARY_SIGNATURES = (
@@ -215,6 +213,8 @@ def _detect(data: bytes) -> tuple[str, str]:
     cp1252) and the one ftfy's repairs assume. Text in another code page (Cyrillic, Greek, Central
     European) reads as chaos in cp1252 and keeps its own.
     """
+    import charset_normalizer  # here, not at import: ~12 ms of every start, for the rare legacy page
+
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None:
