@@ -327,7 +327,7 @@ def _read_files(shard, config: CleanerConfig, files: frozenset[int] | None = Non
     pieces = getattr(shard, "pieces", ()) or (None,) * len(shard.paths)
     for k, (path, piece) in enumerate(zip(shard.paths, pieces)):
         if files is None or k in files:
-            yield read_file(path, config, roots, piece)
+            yield read_file(path, config, roots, piece, ids=False)  # ids are not counted
 
 
 def _read_shard(shard, config: CleanerConfig, files: frozenset[int] | None = None) -> Iterable:

@@ -229,7 +229,7 @@ def _inside(real: str, roots: Iterable[str]) -> bool:
 
 
 def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG, roots: tuple[str, ...] | None = None,
-              piece: Piece | None = None) -> Iterator[Article | Quarantined | Skipped]:
+              piece: Piece | None = None, *, ids: bool = True) -> Iterator[Article | Quarantined | Skipped]:
     """The records of one input file; every problem with it becomes a `Quarantined` record.
 
     Never raises for what is in the file, nor for a file that cannot be read. `Source.sha256` is the
@@ -247,6 +247,9 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG, roots: tuple[s
 
     `path` may be an fsspec URL (`cleaner.remote`): the object is copied and read, its records
     named by the URL. With a `piece` (`split_file`), only that part of the file is read.
+    With `ids=False` an article read whole from its file (a page, a text) comes without its id
+    (``""``, the hash of its whole text left uncomputed), for the passes that read only what a
+    record says and drop it (`cleaner.crossdoc`'s census and count).
     """
     from cleaner.remote import is_url
 
@@ -262,7 +265,7 @@ def read_file(path: Path, config: CleanerConfig = DEFAULT_CONFIG, roots: tuple[s
         return
     index = 0
     try:
-        for record in _read_file(path, fmt, config, piece):
+        for record in _read_file(path, fmt, config, piece, ids):
             index = record.source.index
             yield record
     except Exception as error:  # noqa: BLE001 - a reader bug must not end the run; the record says which
@@ -284,7 +287,7 @@ def _read_remote(url: str, config: CleanerConfig) -> Iterator[Article | Quaranti
 
 
 def _read_file(path: Path, fmt: str | None, config: CleanerConfig,
-               piece: Piece | None = None) -> Iterator[Article | Quarantined | Skipped]:
+               piece: Piece | None = None, ids: bool = True) -> Iterator[Article | Quarantined | Skipped]:
     """`read_file` once the link check is passed."""
     try:
         kind = _not_a_regular_file(path)
@@ -323,7 +326,7 @@ def _read_file(path: Path, fmt: str | None, config: CleanerConfig,
         yield from read_table(path, Source(display_path(path), sha, 1, fmt), config, groups,
                               0 if piece is None else piece.before)
     else:
-        yield from _read_whole(path, sha, fmt, config)
+        yield from _read_whole(path, sha, fmt, config, ids)
 
 
 def read_inputs(paths: Iterable[str | os.PathLike],
@@ -513,7 +516,8 @@ def _read_bytes(path: Path, config: CleanerConfig, fmt: str = "json") -> bytes:
     return data
 
 
-def _read_whole(path: Path, sha: str, fmt: str, config: CleanerConfig) -> Iterator[Article | Quarantined]:
+def _read_whole(path: Path, sha: str, fmt: str, config: CleanerConfig,
+                ids: bool = True) -> Iterator[Article | Quarantined]:
     """The records of a file read whole: one article for .txt/.html, one or more for .json."""
     source = Source(display_path(path), sha, 1, fmt)
     try:
@@ -538,7 +542,7 @@ def _read_whole(path: Path, sha: str, fmt: str, config: CleanerConfig) -> Iterat
         yield from _json_records(source, text, encoding, config)
         return
     extra = {} if encoding == "utf-8" else {"encoding": encoding}
-    yield Article(id=article_id(source, text), source=source, raw=text,
+    yield Article(id=article_id(source, text) if ids else "", source=source, raw=text,
                   content_type="html" if fmt == "html" else "text", extra=extra)
 
 

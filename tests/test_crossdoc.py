@@ -230,7 +230,7 @@ def test_the_count_reads_only_the_files_that_can_hold_a_counted_site(tmp_path, m
     shards, _ = plan_shards([folder], shard_bytes=shard_bytes)
     read: list[str] = []
     real_read_file = C.read_file
-    monkeypatch.setattr(C, "read_file", lambda path, *a: read.append(str(path)) or real_read_file(path, *a))
+    monkeypatch.setattr(C, "read_file", lambda path, *a, **k: read.append(str(path)) or real_read_file(path, *a, **k))
     with InlineExecutor() as ex:
         got = site_commons(shards, DEFAULT_CONFIG, ex)
     lone_reads = [p for p in read if "/lone/" in p]
@@ -241,6 +241,26 @@ def test_the_count_reads_only_the_files_that_can_hold_a_counted_site(tmp_path, m
     assert [{s: c.keys for s, c in d.items()} for d in got] == [{s: c.keys for s, c in d.items()} for d in every]
     assert any(got) and len(lone_reads) == 3  # read by the census only
     assert feed_reads == 2 * sum(p.endswith("feed.jsonl") for s in shards for p in s.paths)  # of many sites: read again
+
+
+def test_the_count_s_reads_without_ids_are_the_records_with_their_ids_left_out(tmp_path):
+    """`read_file(..., ids=False)`, as the census and the count read: the same records, a page's
+    and a text's id left empty (their hash of the whole text is what it saves)."""
+    import dataclasses
+
+    from cleaner.read import iter_input_files, read_file
+
+    folder = _mixed_site(tmp_path)
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    for path in iter_input_files([folder]):
+        with_ids, without = list(read_file(path, DEFAULT_CONFIG)), list(read_file(path, DEFAULT_CONFIG, ids=False))
+        assert len(with_ids) == len(without)
+        for a, b in zip(with_ids, without):
+            assert type(a) is type(b)
+            if isinstance(a, Article) and b.id == "":
+                assert a.id and path.suffix in (".html", ".txt")
+                b = dataclasses.replace(b, id=a.id)
+            assert a == b
 
 
 def test_each_shard_is_sent_only_its_own_sites_common_lines(tmp_path):
