@@ -808,3 +808,37 @@ def test_standfirst_marks_kept_over_a_page_say_what_reading_each_element_says(se
     assert any(B.standfirst_marked(el) for el in nodes) and not all(B.standfirst_marked(el) for el in nodes)
     text = "".join(rng.choice("ab ,，、،.") for _ in range(200))
     assert B._commas(text) == len(B._COMMAS.findall(text))
+
+
+def _marker_of_by_lookups(el):
+    """`marker_of` as five attribute lookups, in the order of precedence."""
+    m = R.TAG_MARKERS.get(el.tag)
+    if m is not None:
+        return m
+    role = el.get("role")
+    if role and role.lower() in R.ROLE_MARKERS:
+        return R.ROLE_MARKERS[role.lower()]
+    prop = el.get("itemprop")
+    if prop and R.ITEMPROP_MARKERS.get(prop.split()[0].lower()) is not None:
+        return R.ITEMPROP_MARKERS[prop.split()[0].lower()]
+    if el.get("rel") == "author":
+        return R.ITEMPROP_MARKERS["author"]
+    cls, ident = el.get("class"), el.get("id")
+    return B.class_marker(f"{cls or ''} {ident or ''}") if cls or ident else None
+
+
+_ATTRS = ['role="navigation"', 'role="Banner"', 'role=""', 'role="main"', 'itemprop="author name"', 'itemprop=""',
+          'itemprop="headline"', 'rel="author"', 'rel="nofollow"', 'class="share-bar"', 'class=""', 'class="post"',
+          'id="sidebar"', 'id=""', 'id="main"', 'data-x="1"', 'xml:lang="en"', 'ROLE="search"', 'Class="menu"',
+          'style="x"', 'class="related" class="post"']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["div", "nav", "span", "aside", "p", "a"]), st.lists(st.sampled_from(_ATTRS), max_size=5))
+def test_an_element_s_marker_from_its_attribute_names_is_the_five_lookups(tag, attrs):
+    """`marker_of` asks only for the attributes the element has (`keys`): the same marker as
+    looking all five up, on elements the HTML parser made (case, empty values, repeats, prefixes)."""
+    import lxml.html
+
+    el = lxml.html.fragment_fromstring(f"<{tag} {' '.join(attrs)}>x</{tag}>")
+    assert B.marker_of(el) == _marker_of_by_lookups(el)
