@@ -216,9 +216,21 @@ def marker_of(el: etree._Element) -> R.Marker | None:
         return R.ITEMPROP_MARKERS["author"]
     cls = get("class") if "class" in names else None
     ident = get("id") if "id" in names else None
-    if ident:  # a value's marker is that of its names, whatever the spaces around them
-        return class_marker(f"{cls} {ident}" if cls else ident)
-    return class_marker(cls) if cls else None
+    value = _joined(cls, ident)
+    return class_marker(value) if value else None
+
+
+def class_and_id(el) -> str:
+    """An element's class and id as one value for the class/id tables (`class_tokens`), "" for neither."""
+    return _joined(el.get("class"), el.get("id"))
+
+
+def _joined(cls: str | None, ident: str | None) -> str:
+    """``"class id"``, or the one of them there is: a value's tokens and marker are those of its
+    names, whatever the spaces around them, and one form of it keeps one entry in their caches."""
+    if ident:
+        return f"{cls} {ident}" if cls else ident
+    return cls or ""
 
 
 def prune(root: etree._Element) -> None:
@@ -453,7 +465,7 @@ def _slide(el, m: R.Marker) -> bool:
         return True
     if m.label.category != "widget":
         return False
-    return bool(class_tokens(f"{el.get('class') or ''} {el.get('id') or ''}") & _SLIDE_TOKENS)
+    return bool(class_tokens(class_and_id(el)) & _SLIDE_TOKENS)
 
 
 def validate_marks(segs: list[Segment], markers: dict, title_el) -> dict:
@@ -505,7 +517,7 @@ def _tag_weight(el) -> int:
         w = -5
     else:
         w = 0
-    cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+    cls = class_and_id(el)
     if cls.strip():
         toks = class_tokens(cls)
         if toks & R.CONTENT_TOKENS:
@@ -888,7 +900,7 @@ def _standfirst_itself(el) -> bool:
     prop = (el.get("itemprop") or "").lower()
     if prop in ("description", "alternativeheadline", "abstract"):
         return True
-    cls = f"{el.get('class') or ''} {el.get('id') or ''}"
+    cls = class_and_id(el)
     return bool(cls.strip() and class_tokens(cls) & R.STANDFIRST_TOKENS)
 
 
