@@ -251,7 +251,8 @@ def article_id(source: Source, raw: str, given: str | None = None) -> str:
     if given:
         return str(given)
     name = source.path.replace("\\", "/").rsplit("/", 1)[-1]
-    h = hashlib.sha256(f"{name}\0{source.index}\0".encode() + raw.encode("utf-8", "surrogatepass"))
+    h = hashlib.sha256(f"{name}\0{source.index}\0".encode())
+    h.update(raw.encode("utf-8", "surrogatepass"))  # not appended to the prefix: no copy of the whole text
     return h.hexdigest()[:16]
 
 
