@@ -416,7 +416,7 @@ def site_commons(shards: Sequence, config: CleanerConfig, executor) -> list[dict
     """
     if not shards or not may_share_a_site(shards, config):
         return [{} for _ in shards]
-    census: list[Counter[str]] = [Census() for _ in shards]
+    census: list[Census] = [Census() for _ in shards]
     pages: Counter[str] = Counter()
     for i, sites in executor.map_unordered(census_shard, shards, config):
         census[i] = sites

@@ -197,7 +197,7 @@ def marker_of(el: etree._Element) -> R.Marker | None:
     if m is not None:
         return m
     # The names of its attributes, in one call, say which of the five are worth a lookup each
-    # (most elements carry a class and nothing else of these): ~10% of `segment`'s instructions.
+    # (most elements carry a class and nothing else of these): ~5% of `segment`'s instructions.
     names = el.keys()
     if not names:
         return None
