@@ -106,6 +106,13 @@ def norm(s: str) -> str:
 _QUOTES = tuple({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"', "–": "-", "—": "-"}.items())
 
 
+def _recurring(common: Container[str], norms: list[str]) -> list[bool]:
+    """`normed in common` for each line; one call for all of them where `common` can answer so
+    (`cleaner.crossdoc.CommonLines.recurring`)."""
+    many = getattr(common, "recurring", None)
+    return many(norms) if many is not None else [n in common for n in norms]
+
+
 def _common_prefix(a: str, b: str) -> int:
     n = min(len(a), len(b))
     i = 0
@@ -184,12 +191,14 @@ class _Classification:
     def __init__(self, lines: list[Line], pre: list[Label | None] | None, common: frozenset[str]):
         self.lines = lines
         self.marks = [_Mark(l, norm(l.text), p) for l, p in zip(lines, pre if pre is not None else [None] * len(lines))]
-        for m in self.marks:
-            m.recurring = bool(common) and m.norm in common
+        if common:
+            for m, recurring in zip(self.marks, _recurring(common, [m.norm for m in self.marks])):
+                m.recurring = recurring
         self.start = 0                         # the first line after a title taken from the text
         self.segs: list[tuple[int, int]] = []  # the stretches of story, first and last line
         self.body: list[int] = []              # paragraph-like lines inside them
         self.barrier = len(lines)              # where a comment section begins
+        self.deferred: list[int] = []          # the lines an OUTSIDE rule matched
 
     def labels(self, position: str) -> list[Label | None]:
         """The result: content labels always, position labels where `position` applies."""
@@ -212,7 +221,8 @@ class _Classification:
             self.start = 1
         ntitle = norm(title) if title else ""
         prefixed = ntitle + " " if ntitle and len(ntitle.split()) >= 4 else None
-        for m in marks[self.start:]:
+        for i in range(self.start, len(marks)):
+            m = marks[i]
             if m.label is not None:
                 continue
             if ntitle and m.norm == ntitle:
@@ -230,6 +240,7 @@ class _Classification:
                     m.label = Label(rule.category, rule.id)
                 else:
                     m.deferred = Label(rule.category, rule.id)
+                    self.deferred.append(i)
             if m.label is None and prefixed and m.norm.startswith(prefixed):
                 m.label = Label("caption", "caption.title_prefixed")
 
@@ -315,8 +326,9 @@ class _Classification:
                            Label("boilerplate", "context.crossdoc") if m.recurring else
                            Label("navigation", "context.before_core" if i < first else
                                  "context.after_core" if i > last else "context.between_cores"))
-        for i, m in enumerate(marks):
-            if m.deferred is not None and m.verdict is None and (i < first or i > last):
+        for i in self.deferred:
+            m = marks[i]
+            if m.verdict is None and (i < first or i > last):
                 m.label = m.deferred
 
     def head_and_footer(self) -> None:

@@ -140,6 +140,10 @@ def page_lines(article: Article) -> list[str]:
     return [repair(s.text, budget) for s in segs]
 
 
+#: A letter or a digit (what `str.isalnum` says of one character; `[^\W_]` is exactly that).
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def line_key(site: str, normed: str) -> int:
     """An 8-byte hash of a site and a normalised line: what is counted, so memory does not hold lines.
 
@@ -172,8 +176,12 @@ class CommonLines:
         self.keys = frozenset(keys)
 
     def __contains__(self, normed: object) -> bool:
-        return (isinstance(normed, str) and line_key(self.site, normed) in self.keys
-                and any(c.isalnum() for c in normed))
+        return isinstance(normed, str) and self.recurring([normed])[0]
+
+    def recurring(self, norms: list[str]) -> list[bool]:
+        """`normed in self` for each of a document's normalised lines, in one call."""
+        keys, site, alnum = self.keys, self.site, _ALNUM.search
+        return [line_key(site, n) in keys and alnum(n) is not None for n in norms]
 
     def __len__(self) -> int:
         return len(self.keys)

@@ -98,21 +98,22 @@ class Shape(NamedTuple):
     bullet: bool         # starts with a list marker ("* ", "• ", "1. ")
     cjk: float           # share of CJK characters
     data: bool           # carries figures past any list marker: a date, a score, a price, a model number
+    prose: bool          # reads like running text (`reads_as_prose`), decided once when the line is measured
 
-    @property
-    def prose(self) -> bool:
-        """Reads like running text: a sentence with function words in it, in any language.
 
-        >>> shape("He did not reply.").prose
-        True
-        >>> shape("Home | World | Business").prose
-        False
-        >>> shape("* ホーム").prose, shape("東京都は火曜日に、来年の予算案を発表したと明らかにした。").prose
-        (False, True)
-        """
-        if self.cjk >= 0.3:  # n_words counts about two characters a word here
-            return (self.sentence and self.n_words >= 5) or self.n_words >= 15
-        return self.n_words >= 3 and self.stop >= 0.15 and (self.sentence or self.n_words >= 20)
+def reads_as_prose(n_words: int, stop: float, sentence: bool, cjk: float) -> bool:
+    """Reads like running text: a sentence with function words in it, in any language.
+
+    >>> shape("He did not reply.").prose
+    True
+    >>> shape("Home | World | Business").prose
+    False
+    >>> shape("* ホーム").prose, shape("東京都は火曜日に、来年の予算案を発表したと明らかにした。").prose
+    (False, True)
+    """
+    if cjk >= 0.3:  # n_words counts about two characters a word here
+        return (sentence and n_words >= 5) or n_words >= 15
+    return n_words >= 3 and stop >= 0.15 and (sentence or n_words >= 20)
 
 
 def shape(text: str, mask: int = 1) -> Shape:
@@ -154,5 +155,6 @@ def _shape(text: str, mask: int) -> Shape:
     # a quarter of its shape.)
     uncounted = _COUNT.sub("", text) if digits and text.rstrip().endswith((")", "]")) else text
     data = bool(digits) and bool(_DIGIT.search(uncounted, marker.end() if marker else 0))
-    return Shape(n, stop / n if n else 0.0, bool(SENTENCE_END.search(text.rstrip())), caps / n if n else 0.0,
-                 digits / len(text) if text else 0.0, bool(marker), cjk, data)
+    density, sentence = stop / n if n else 0.0, bool(SENTENCE_END.search(text.rstrip()))
+    return Shape(n, density, sentence, caps / n if n else 0.0, digits / len(text) if text else 0.0, bool(marker), cjk,
+                 data, reads_as_prose(n, density, sentence, cjk))
