@@ -332,3 +332,23 @@ def test_run_and_check_count_the_sites_too_with_the_same_bytes_on_two_workers(tm
     assert manifest["config"]["crossdoc_min_docs"] == DEFAULT_CONFIG.crossdoc_min_docs
     result = run_check([folder], DEFAULT_CONFIG, executor=LocalExecutor(2))
     assert result.inputs == 4 * len(SITE["pages"])
+
+
+def test_common_lines_letter_or_digit_test_is_str_isalnum_on_every_code_point():
+    """`CommonLines` leaves out lines with no letter or digit by one regex search (`_ALNUM`); it
+    must say what `str.isalnum` says of every character, in every script."""
+    import sys
+
+    from cleaner.crossdoc import _ALNUM
+
+    chars = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert [c for c in chars if c.isalnum() != (_ALNUM.search(c) is not None)] == []
+
+
+def test_common_lines_answer_a_documents_lines_as_membership_does():
+    from cleaner.crossdoc import CommonLines, line_key
+
+    site = "a.example"
+    common = CommonLines(site, [line_key(site, t) for t in ("home", "* * *", "über uns", "٣")])
+    norms = ["home", "* * *", "über uns", "away", "٣", ""]
+    assert common.recurring(norms) == [n in common for n in norms] == [True, False, True, False, True, False]
