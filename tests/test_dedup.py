@@ -309,3 +309,13 @@ def save_entries(entries, path, config=DEFAULT_CONFIG):
                               pa.binary(4 * config.minhash_perm)),
     }).replace_schema_metadata({_META_KEY: json.dumps(_settings(config), sort_keys=True).encode()})
     pq.write_table(table, str(path))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("aZ9 _-.,'\"\t\n\u00a0\u2019\u201c\u2014\u2026éÇß\u0130ﬁ①²\u3000渡カ한ＣＮ\U0001d400\U0001f600\x85\u2028"),
+               max_size=60))
+def test_the_fast_normalised_text_is_the_plain_one(text):
+    """`normalised_utf8` (ASCII punctuation by a byte table) makes what the plain regex path makes,
+    on text that mixes ASCII and other punctuation, letters, digits, spaces and scripts."""
+    from cleaner import dedup
+    assert dedup.normalised_utf8(text) == dedup._normalised_plain(text).encode()
