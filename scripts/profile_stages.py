@@ -42,7 +42,7 @@ def _timed(seconds: Counter, stage: str, fn):
 
 def _instrument(seconds: Counter) -> None:
     """Wrap the functions `cleaner.clean` calls for each stage, so their time is counted."""
-    from cleaner import clean
+    from cleaner import clean, stream
     from cleaner.html import extract
 
     clean.repair = _timed(seconds, "repair", clean.repair)
@@ -50,6 +50,7 @@ def _instrument(seconds: Counter) -> None:
     clean.segment = _timed(seconds, "classify", clean.segment)
     clean.classify = _timed(seconds, "classify", clean.classify)
     clean.identify = _timed(seconds, "language", clean.identify)
+    stream.identify = _timed(seconds, "language", stream.identify)  # clean_records names languages in batches
 
 
 def _write(good, config, work: Path) -> None:

