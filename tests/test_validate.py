@@ -332,3 +332,13 @@ def test_the_table_screen_clears_only_what_the_model_passes(name, table, clear):
         with pytest.raises(TableContractBroken):
             check_table(name, table)
     assert table_clear(name, table.slice(0, 0)) is True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bc", " ", "  ", "\n", "\t", "\u3000", "\xa0", "渡", "カ", "한", "."]), max_size=80).map("".join),
+       st.integers(0, 25))
+def test_the_screens_word_count_is_count_words(text, least):
+    """`_has_words` stops splitting once it has `least` words: the same answer as counting them all."""
+    from cleaner.text import count_words
+    from cleaner.validate import _has_words
+    assert _has_words(text, least) == (count_words(text) >= least)
