@@ -57,7 +57,7 @@ from cleaner.read import read_file
 from cleaner.records import Article, Ledger, Quarantined, Skipped
 from cleaner.rules import RULES_VERSION
 from cleaner.stream import (InputShard, _validated, _work, checked_records, clean_records, plan_shards, read_shard,
-                            validate_records)
+                            settle_heap, validate_records)
 from cleaner.validate import FirstIds
 
 
@@ -132,6 +132,7 @@ def stage_shard(shard: InputShard, work: str, config: CleanerConfig,
     checks: Counter = Counter()
     skipped: Counter = Counter()
     n_in = n_articles = n_quarantined = 0
+    settle_heap()
     with StagedShard(work_dir, shard.index, config, entry_schema(config)) as staged:
         for item in validate_records(clean_records(read_shard(shard, config), config, common), config):
             source = replace(item.source, path=portable_path(item.source.path, shard.root))

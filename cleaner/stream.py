@@ -5,6 +5,7 @@ starts fast; `cleaner.pipeline` builds dedup and publishing on top of it.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,10 +135,26 @@ def checked_records(paths: Iterable[str | Path], config: CleanerConfig = DEFAULT
                 next_index += 1
 
 
+def settle_heap() -> None:
+    """Take the objects alive now out of the cyclic garbage collector's sight (`gc.freeze`, after
+    one collection so that no garbage is kept): called before each shard, when what is alive is
+    the process's own (modules, rules, patterns, the sites' common lines), not a shard's records.
+
+    Each full collection walks every tracked object, and the modules and caches of a cleaning
+    process (pandas, pandera, pyarrow, the rules) are most of them: on /tmp/q/c5's 1,120 page
+    texts, 7 full collections took 0.6 s of a 12 s job. Frozen, those objects are not walked
+    again (3 collections, 0.08 s); they are freed as before when their last reference goes, only
+    a cycle among them would stay. The output does not change.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def _shard_records(shard: InputShard, config: CleanerConfig, validate: bool,
                    common: dict[str, CommonLines] | None = None) -> Iterator[Article | Quarantined | Skipped]:
     """A shard's records; validated in batches across its files, since a batch per file makes a
     folder of one-article files pay the contract's fixed cost once per article (8x slower)."""
+    settle_heap()
     records = clean_records(read_shard(shard, config), config, common)
     yield from (validate_records(records, config) if validate else records)
 
