@@ -249,32 +249,20 @@ def test_a_full_disk_during_clean_is_one_line_exit_2_and_only_whole_lines(tmp_pa
         json.loads(line)
 
 
-def test_a_stage_that_raises_anything_quarantines_the_record(tmp_path, monkeypatch):
+@pytest.mark.parametrize("step", ["clean_body", "identify"])
+def test_a_stage_that_raises_anything_quarantines_the_record(tmp_path, monkeypatch, step):
+    """Cleaning and, after a batch is cleaned (`stream.clean_records`), naming the languages: a
+    failure in either quarantines the record with the error."""
     import cleaner.stream
 
-    def broken(article, config):
-        raise OSError("boom in a stage")
+    def broken(*args, **kwargs):
+        raise OSError(f"boom in {step}")
 
-    monkeypatch.setattr(cleaner.stream, "clean_body", broken)
+    monkeypatch.setattr(cleaner.stream, step, broken)
     folder = _folder(tmp_path)
     result = run_check([folder])
     assert [f.checks for f in result.failures] == [["clean.error"]]
-    assert "OSError: boom in a stage" in result.failures[0].reasons[0]
-
-
-def test_a_language_step_that_raises_quarantines_the_record(tmp_path, monkeypatch):
-    """The languages are named after a batch is cleaned (`stream.clean_records`): a failure there
-    quarantines the record as a failure of any other stage does."""
-    import cleaner.stream
-
-    def broken(article):
-        raise OSError("boom in the language step")
-
-    monkeypatch.setattr(cleaner.stream, "identify", broken)
-    folder = _folder(tmp_path)
-    result = run_check([folder])
-    assert [f.checks for f in result.failures] == [["clean.error"]]
-    assert "OSError: boom in the language step" in result.failures[0].reasons[0]
+    assert f"OSError: boom in {step}" in result.failures[0].reasons[0]
 
 
 # --- 7. verify holds the manifest against itself and the files --------------------------------------------
