@@ -163,12 +163,33 @@ def _ftfy_line(line: str) -> str:
     recurring lines are counted (`cleaner.crossdoc`) and once when the record is cleaned. The
     budget is spent as before (by the caller), so what ftfy sees does not change.
     """
+    if _ftfy_keeps(line):
+        return line
     return _remembered_ftfy(line) if len(line) < CACHED_MAX_CHARS else ftfy.fix_text(line, _FTFY)
 
 
 @lru_cache(maxsize=CACHED_LINES)
 def _remembered_ftfy(line: str) -> str:
     return ftfy.fix_text(line, _FTFY)
+
+
+def _ftfy_keeps(line: str) -> bool:
+    """Whether ftfy certainly returns `line` as it is, for a line `_may_need_ftfy` sent its way.
+
+    With our settings ftfy changes a line only through an entity (`&`), mojibake its detector
+    finds (`ftfy.badness.is_bad`, which every repair of the encoding waits for), a C1 control, a
+    ligature, a surrogate, a control or terminal escape it removes, a line break it rewrites, or
+    NFC. Each of the detector's patterns needs some character of one set of its own (`_mojibake_sets`):
+    a French line whose only accents are "é" and "à" holds none of the sets' characters, though
+    `_may_need_ftfy` sees detector characters in it. ftfy runs the detector in Python's `re`, about
+    20 µs a line; this is one search of a class. Asked after the line's budget is spent, so what
+    ftfy may see does not change.
+
+    >>> _ftfy_keeps("L’été a été chaud à Paris."), _ftfy_keeps("Itâ€™s"), _ftfy_keeps("a &amp; b"), _ftfy_keeps("e\u0301")
+    (True, False, False, False)
+    """
+    return (_FTFY_CHANGES is not None and _FTFY_CHANGES.search(line) is None
+            and unicodedata.is_normalized("NFC", line))
 
 
 def _may_need_ftfy(line: str) -> bool:
@@ -229,6 +250,76 @@ def _ftfy_chars() -> re.Pattern:
 #: of the detector's patterns also needs a character from another category (checked in the tests).
 _INERT_CATEGORIES = ("common", "start_punctuation", "end_punctuation")
 _FTFY_CHARS = _ftfy_chars()
+
+
+def _mojibake_sets() -> set[int] | None:
+    """Characters at least one of which every match of ftfy's detector (`BADNESS_RE`) holds; None
+    when its pattern is not the alternation of character sequences this reads.
+
+    Each alternative of the detector is a sequence of character classes and literals; a class it
+    cannot skip (not optional, not negated, not a category like `\\s`) names characters one of
+    which every match of the alternative holds at that place. Of those, the class least likely
+    in clean text is taken (each character weighed by the detector's own category of it: the
+    inert punctuation most, then small letters, capitals, and symbols least), and the
+    union of the classes taken is the set. An alternative with no such non-ASCII class makes the
+    set useless (an ASCII line could match): None, and ftfy sees every line sent to it.
+    """
+    try:
+        from re import _parser
+        from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+
+        weights: dict[int, int] = {}
+        for kind, members in MOJIBAKE_CATEGORIES.items():
+            for c in re.findall(r".-.|.", members, re.S):  # the categories are class bodies ("à-ñ")
+                cost = 20 if kind in _INERT_CATEGORIES else 10 if kind in _COMMON_KINDS else 2 if kind.startswith("upper") else 1
+                weights.update(dict.fromkeys(range(ord(c[0]), ord(c[-1]) + 1), cost))
+
+        def weight(cp: int) -> int:  # a character outside the categories, by what Unicode says it is
+            return weights.get(cp) or (10 if unicodedata.category(chr(cp)) == "Ll" else 2)
+
+        def needed(items) -> list[set[int]]:
+            """The classes a match of the sequence `items` cannot skip, as sets of code points."""
+            out: list[set[int]] = []
+            for op, av in items:
+                if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
+                    out += needed(av[2])
+                elif op is _parser.SUBPATTERN:
+                    out += needed(av[-1])
+                elif op is _parser.LITERAL:
+                    out.append({av})
+                elif op is _parser.IN and all(o in (_parser.LITERAL, _parser.RANGE) for o, _ in av):
+                    out.append({c for o, v in av for c in ((v,) if o is _parser.LITERAL else range(v[0], v[1] + 1))})
+            return out
+
+        (op, (_, alternatives)), = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        if op is not _parser.BRANCH or BADNESS_RE.flags & re.IGNORECASE:  # a class would match more than it lists
+            return None
+        chars: set[int] = set()
+        for alternative in alternatives:
+            sets = [c for c in needed(alternative) if min(c) >= 0x80]
+            if not sets:
+                return None
+            chars |= min(sets, key=lambda c: sum(map(weight, c)))
+        return chars
+    except Exception:  # noqa: BLE001 - the detector's pattern moved or changed shape: ftfy decides
+        return None
+
+
+def _ftfy_changes() -> re.Pattern | None:
+    """A class of every character through which ftfy may change a line (`_ftfy_keeps`), NFC aside."""
+    chars = _mojibake_sets()
+    if chars is None:
+        return None
+    from ftfy.chardata import CONTROL_CHARS, LIGATURES
+
+    chars |= set(LIGATURES) | set(CONTROL_CHARS) | {ord(c) for c in "&\x1b\r\x85\u2028\u2029"}
+    listed = "".join(re.escape(chr(c)) for c in sorted(chars))
+    return re.compile(f"[{listed}\x80-\x9f\ud800-\udfff]")
+
+
+#: The detector's categories of letters that clean text is full of (weighed next to `_INERT_CATEGORIES`).
+_COMMON_KINDS = ("lower_accented", "lower_common", "kaomoji")
+_FTFY_CHANGES = _ftfy_changes()
 #: What `_may_need_ftfy` looks for in a line in NFC, as one search: `&` or one of `_FTFY_CHARS`
 #: (which holds no ASCII character, so an ASCII line is sent for its `&` alone, as there).
 _MAY_NEED_FTFY = re.compile("&|" + _FTFY_CHARS.pattern)

@@ -1,9 +1,10 @@
-"""The repair step's shortcut past ftfy must never change what ftfy would have done.
+"""The repair step's shortcuts past ftfy must never change what ftfy would have done.
 
 `cleaner.repair._may_need_ftfy` lets lines through without ftfy when ftfy would return them as
-they are. These tests hold it to that against ftfy itself: on every short string over the
-characters it treats as inert, on generated lines, and on every non-ASCII line of the benchmark
-pages.
+they are, and `_ftfy_keeps` lets through more of the lines it sends. These tests hold both to
+that against ftfy itself: on every short string over the characters treated as inert, on
+generated lines, on strings made to match ftfy's detector, and on every non-ASCII line of the
+benchmark pages.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import repair as R
-from cleaner.repair import _FTFY, _INERT_CATEGORIES, RepairBudget, _may_need_ftfy, repair
+from cleaner.repair import _FTFY, _INERT_CATEGORIES, RepairBudget, _ftfy_keeps, _may_need_ftfy, repair
 
 from conftest import SHARED, needs_shared
 
@@ -73,19 +74,49 @@ def test_lines_passed_over_are_lines_ftfy_keeps(line):
         assert ftfy.fix_text(line, _FTFY) == line
 
 
+def test_the_detector_is_read():
+    """The detector's pattern has the shape `_mojibake_sets` reads: if an ftfy release changes it,
+    every line `_may_need_ftfy` sends goes to ftfy again (safe, slower), and this says so."""
+    assert R._FTFY_CHANGES is not None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.from_regex(BADNESS_RE))
+def test_what_the_detector_matches_is_never_passed_over(line):
+    """Every string holding a match of ftfy's detector, from any of its alternatives, goes to ftfy."""
+    assert not _ftfy_keeps(line)
+
+
+KEPT_CHARS = st.one_of(LINE_CHARS, st.sampled_from("àéèüöäßçñœ«»“”’–—…€£°²µ×ÀÉÂÃĂВГРСЂβ\x85\x9d\ufb01\u2028\ud800"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(KEPT_CHARS, max_size=40))
+@example("L’été a été chaud à Paris, « très » chaud.")
+@example("Itâ€™s")
+@example("voilÃ le travail")
+def test_lines_ftfy_keeps_are_lines_ftfy_keeps(line):
+    if _ftfy_keeps(line):
+        assert ftfy.fix_text(line, _FTFY) == line
+
+
 @needs_shared
 def test_benchmark_lines_passed_over_are_unchanged_by_ftfy():
     sys.path.insert(0, str(SHARED / "bench"))
     import htmlbench
 
     folder = SHARED / "benchmarks" / "scrapinghub" / "html"
-    skipped = 0
+    skipped = kept = 0
     for f in sorted(folder.iterdir()):
         for line in htmlbench.page_text(htmlbench.read_html(str(f))).split("\n"):
             if not line.isascii() and not _may_need_ftfy(line):
                 skipped += 1
                 assert ftfy.fix_text(line, _FTFY) == line, (f.name, line)
+            elif _may_need_ftfy(line) and _ftfy_keeps(line):
+                kept += 1
+                assert ftfy.fix_text(line, _FTFY) == line, (f.name, line)
     assert skipped > 1000  # the shortcut does pass over most such lines
+    assert kept > 100      # and the second one over many of those the first sends
 
 
 def test_repair_still_fixes_mixed_text():
