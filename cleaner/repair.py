@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 import ftfy
+from ftfy import chardata as ftfy_chardata
 
 from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS
 
@@ -176,7 +177,8 @@ def _remembered_ftfy(line: str) -> str:
 def _ftfy_keeps(line: str) -> bool:
     """Whether ftfy certainly returns `line` as it is, for a line `_may_need_ftfy` sent its way.
 
-    With our settings ftfy changes a line only through an entity (`&`), mojibake its detector
+    With our settings ftfy changes a line only through an entity (its `HTML_ENTITY_RE`: an "&" of
+    "Q&A" or "AT&T" is none, and two lines in three that ftfy is sent hold one), mojibake its detector
     finds (`ftfy.badness.is_bad`, which every repair of the encoding waits for), a C1 control, a
     ligature, a surrogate, a control or terminal escape it removes, a line break it rewrites, or
     NFC. Each of the detector's patterns needs some character of one set of its own (`_mojibake_sets`):
@@ -187,9 +189,11 @@ def _ftfy_keeps(line: str) -> bool:
 
     >>> _ftfy_keeps("L’été a été chaud à Paris."), _ftfy_keeps("Itâ€™s"), _ftfy_keeps("a &amp; b"), _ftfy_keeps("e\u0301")
     (True, False, False, False)
+    >>> _ftfy_keeps("Q&A: AT&T and R&D"), _ftfy_keeps("Tom &amp Jerry &c.")
+    (True, True)
     """
     return (_FTFY_CHANGES is not None and _FTFY_CHANGES.search(line) is None
-            and unicodedata.is_normalized("NFC", line))
+            and ("&" not in line or _HTML_ENTITY.search(line) is None) and unicodedata.is_normalized("NFC", line))
 
 
 def _may_need_ftfy(line: str) -> bool:
@@ -312,7 +316,7 @@ def _ftfy_changes() -> re.Pattern | None:
         return None
     from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
-    chars |= set(LIGATURES) | set(CONTROL_CHARS) | {ord(c) for c in "&\x1b\r\x85\u2028\u2029"}
+    chars |= set(LIGATURES) | set(CONTROL_CHARS) | {ord(c) for c in "\x1b\r\x85\u2028\u2029"}
     listed = "".join(re.escape(chr(c)) for c in sorted(chars))
     return re.compile(f"[{listed}\x80-\x9f\ud800-\udfff]")
 
@@ -320,6 +324,8 @@ def _ftfy_changes() -> re.Pattern | None:
 #: The detector's categories of letters that clean text is full of (weighed next to `_INERT_CATEGORIES`).
 _COMMON_KINDS = ("lower_accented", "lower_common", "kaomoji")
 _FTFY_CHANGES = _ftfy_changes()
+#: What ftfy unescapes (`ftfy.fixes.unescape_html` substitutes its matches and nothing else).
+_HTML_ENTITY: re.Pattern = getattr(ftfy_chardata, "HTML_ENTITY_RE", None) or re.compile("&")
 #: What `_may_need_ftfy` looks for in a line in NFC, as one search: `&` or one of `_FTFY_CHARS`
 #: (which holds no ASCII character, so an ASCII line is sent for its `&` alone, as there).
 _MAY_NEED_FTFY = re.compile("&|" + _FTFY_CHARS.pattern)
