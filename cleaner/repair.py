@@ -83,11 +83,12 @@ def repair(text: str, budget: RepairBudget | None = None) -> str:
     # Spaces and controls are normalised before ftfy too: ftfy reads "Â" + space as a mis-decoded
     # NBSP, so fixing only afterwards would leave text that a second repair changes again.
     # C1 controls stay for ftfy: they are how it recognises mojibake such as "â€\x9d" (”).
-    normalised = _normalise(text, _DROPPED_BUT_C1)
+    quiet = _NORMALISED_AWAY.search(text) is None  # nothing to normalise, so no C1 control either
+    normalised = text if quiet else _normalise(text, _DROPPED_BUT_C1)
     text = _fix_text(normalised, budget)
-    if text == normalised and not _C1_CONTROLS.search(text):
+    if text == normalised and (quiet or not _C1_CONTROLS.search(text)):
         # ftfy changed nothing and no C1 control is left (all that `_DROPPED` adds): the text is
-        # normalised already, as `_normalise` would leave it. Most texts; saves a pass over each.
+        # normalised already, as `_normalise` would leave it. Most texts; saves two passes over each.
         return _strip_lines(text)
     for _ in range(2):
         # C1 controls ftfy could not place are dropped, and that can join a new mojibake sequence
