@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import ftfy
 from ftfy import chardata as ftfy_chardata
@@ -178,23 +179,26 @@ def _remembered_ftfy(line: str) -> str:
 def _ftfy_keeps(line: str) -> bool:
     """Whether ftfy certainly returns `line` as it is, for a line `_may_need_ftfy` sent its way.
 
-    With our settings ftfy changes a line only through an entity (its `HTML_ENTITY_RE`: an "&" of
-    "Q&A" or "AT&T" is none, and two lines in three that ftfy is sent hold one), mojibake its detector
+    With our settings ftfy changes a line only through an entity (its `HTML_ENTITY_RE`: the "&" of
+    "Q&A" or "AT&T" is none), mojibake its detector
     finds (`ftfy.badness.is_bad`, which every repair of the encoding waits for), a C1 control, a
     ligature, a surrogate, a control or terminal escape it removes, a line break it rewrites, or
-    NFC. Each of the detector's patterns needs some character of one set of its own (`_mojibake_sets`):
-    a French line whose only accents are "é" and "à" holds none of the sets' characters, though
-    `_may_need_ftfy` sees detector characters in it. ftfy runs the detector in Python's `re`, about
-    20 µs a line; this is one search of a class. Asked after the line's budget is spent, so what
-    ftfy may see does not change.
+    NFC. The detector is asked as ftfy would ask it, but only for its patterns the line holds a
+    key character of (`_detector`): a French line whose only accents are "é" and "à" holds
+    none, though `_may_need_ftfy` sees detector characters in it; a Russian line is asked the
+    few keyed by its capitals, not all 37. ftfy runs the whole detector at every character, in
+    Python's `re`: about 70 µs a line of news it is sent. Of the 33,862 lines of bench_speed's
+    30 MB of page texts that `_may_need_ftfy` sends, 160 reach ftfy, and ftfy changes each.
+    Asked after the line's budget is spent, so what ftfy may see does not change.
 
     >>> _ftfy_keeps("L’été a été chaud à Paris."), _ftfy_keeps("Itâ€™s"), _ftfy_keeps("a &amp; b"), _ftfy_keeps("e\u0301")
     (True, False, False, False)
     >>> _ftfy_keeps("Q&A: AT&T and R&D"), _ftfy_keeps("Tom &amp Jerry &c.")
     (True, True)
     """
-    return (_FTFY_CHANGES is not None and _FTFY_CHANGES.search(line) is None
-            and ("&" not in line or _HTML_ENTITY.search(line) is None) and unicodedata.is_normalized("NFC", line))
+    return (_DETECTOR is not None and _OTHER_FIXES.search(line) is None
+            and ("&" not in line or _HTML_ENTITY.search(line) is None) and unicodedata.is_normalized("NFC", line)
+            and not _looks_bad(line))
 
 
 def _may_need_ftfy(line: str) -> bool:
@@ -216,12 +220,23 @@ def _may_need_ftfy(line: str) -> bool:
     return "&" in line or _FTFY_CHARS.search(line) is not None or not unicodedata.is_normalized("NFC", line)
 
 
+def _re_internals():
+    """Python's regex compiler and parser modules (`re._compiler`, `re._parser`; `sre_compile` and
+    `sre_parse` before 3.11), through which ftfy's detector is read."""
+    try:
+        from re import _compiler, _parser
+    except ImportError:  # Python 3.10
+        import sre_compile as _compiler
+        import sre_parse as _parser
+    return _compiler, _parser
+
+
 def _ftfy_chars() -> re.Pattern:
     """A character class of what ftfy may act on (see `_may_need_ftfy`), read from ftfy's own tables,
     so an ftfy upgrade that widens them widens this too. If its tables cannot be read, every
     non-ASCII character counts (ftfy then sees every line that is not plain ASCII)."""
     try:
-        from re import _parser  # the parsed form of the detector's regex: its literal characters
+        _, _parser = _re_internals()  # the parsed form of the detector's regex: its literal characters
         from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
         from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
@@ -257,20 +272,30 @@ _INERT_CATEGORIES = ("common", "start_punctuation", "end_punctuation")
 _FTFY_CHARS = _ftfy_chars()
 
 
-def _mojibake_sets() -> set[int] | None:
-    """Characters at least one of which every match of ftfy's detector (`BADNESS_RE`) holds; None
-    when its pattern is not the alternation of character sequences this reads.
+class _Detector(NamedTuple):
+    """ftfy's mojibake detector (`BADNESS_RE`) taken apart, so that a line is asked about only the
+    patterns it could match (`_detector`)."""
 
-    Each alternative of the detector is a sequence of character classes and literals; a class it
-    cannot skip (not optional, not negated, not a category like `\\s`) names characters one of
-    which every match of the alternative holds at that place. Of those, the class least likely
-    in clean text is taken (each character weighed by the detector's own category of it: the
-    inert punctuation most, then small letters, capitals, and symbols least), and the
-    union of the classes taken is the set. An alternative with no such non-ASCII class makes the
-    set useless (an ASCII line could match): None, and ftfy sees every line sent to it.
+    keys: re.Pattern                          # a class of one character from each alternative's key set
+    by_key: dict[str, tuple[re.Pattern, ...]]  # each such character: the alternatives that need it, compiled
+
+
+def _detector() -> _Detector | None:
+    """`BADNESS_RE` as its alternatives, each with a set of characters one of which every match
+    of it holds; None when its pattern is not the alternation of character sequences this reads.
+
+    Each alternative is a sequence of character classes and literals; a class it cannot skip
+    (not optional, not negated, not a category like `\\s`) names characters one of which every
+    match of the alternative holds at that place. Of those, the class least likely in clean text
+    is the alternative's key set (each character weighed by the detector's own category of it: the
+    inert punctuation most, then small letters, capitals, and symbols least). A line holding no
+    character of any key set cannot look bad to the detector; one holding some is asked the
+    alternatives keyed by them, each compiled alone (the detector matches where one of them
+    does). An alternative with no non-ASCII class to key it (an ASCII line could match) makes the
+    whole useless: None, and ftfy sees every line sent to it.
     """
     try:
-        from re import _parser
+        _compiler, _parser = _re_internals()
         from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 
         weights: dict[int, int] = {}
@@ -299,32 +324,44 @@ def _mojibake_sets() -> set[int] | None:
         (op, (_, alternatives)), = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
         if op is not _parser.BRANCH or BADNESS_RE.flags & re.IGNORECASE:  # a class would match more than it lists
             return None
-        chars: set[int] = set()
+        by_key: dict[str, list[re.Pattern]] = {}
         for alternative in alternatives:
             sets = [c for c in needed(alternative) if min(c) >= 0x80]
             if not sets:
                 return None
-            chars |= min(sets, key=lambda c: sum(map(weight, c)))
-        return chars
+            pattern = _compiler.compile(alternative, BADNESS_RE.flags)
+            for c in min(sets, key=lambda c: sum(map(weight, c))):
+                by_key.setdefault(chr(c), []).append(pattern)
+        keys = re.compile("[" + "".join(map(re.escape, sorted(by_key))) + "]")
+        return _Detector(keys, {c: tuple(p) for c, p in by_key.items()})
     except Exception:  # noqa: BLE001 - the detector's pattern moved or changed shape: ftfy decides
         return None
 
 
-def _ftfy_changes() -> re.Pattern | None:
-    """A class of every character through which ftfy may change a line (`_ftfy_keeps`), NFC aside."""
-    chars = _mojibake_sets()
-    if chars is None:
-        return None
+def _looks_bad(line: str) -> bool:
+    """`ftfy.badness.is_bad(line)`, asking only the alternatives keyed by the line's characters.
+
+    >>> _looks_bad("Itâ€™s"), _looks_bad("Вход — Регистрация"), _looks_bad("Â£5")
+    (True, False, True)
+    """
+    keys = set(_DETECTOR.keys.findall(line))
+    return bool(keys) and any(p.search(line) for p in {p for c in keys for p in _DETECTOR.by_key[c]})
+
+
+def _other_fixes() -> re.Pattern:
+    """A class of every character another of ftfy's fixes acts on (not the detector's, not NFC):
+    C1 controls, ligatures, the controls and terminal escapes it removes, surrogates, line breaks."""
     from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
-    chars |= set(LIGATURES) | set(CONTROL_CHARS) | {ord(c) for c in "\x1b\r\x85\u2028\u2029"}
+    chars = set(LIGATURES) | set(CONTROL_CHARS) | {ord(c) for c in "\x1b\r\x85\u2028\u2029"}
     listed = "".join(re.escape(chr(c)) for c in sorted(chars))
     return re.compile(f"[{listed}\x80-\x9f\ud800-\udfff]")
 
 
 #: The detector's categories of letters that clean text is full of (weighed next to `_INERT_CATEGORIES`).
 _COMMON_KINDS = ("lower_accented", "lower_common", "kaomoji")
-_FTFY_CHANGES = _ftfy_changes()
+_DETECTOR = _detector()
+_OTHER_FIXES = _other_fixes()
 #: What ftfy unescapes (`ftfy.fixes.unescape_html` substitutes its matches and nothing else).
 _HTML_ENTITY: re.Pattern = getattr(ftfy_chardata, "HTML_ENTITY_RE", None) or re.compile("&")
 #: What `_may_need_ftfy` looks for in a line in NFC, as one search: `&` or one of `_FTFY_CHARS`

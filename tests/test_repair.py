@@ -75,9 +75,15 @@ def test_lines_passed_over_are_lines_ftfy_keeps(line):
 
 
 def test_the_detector_is_read():
-    """The detector's pattern has the shape `_mojibake_sets` reads: if an ftfy release changes it,
+    """The detector's pattern has the shape `_detector` reads: if an ftfy release changes it,
     every line `_may_need_ftfy` sends goes to ftfy again (safe, slower), and this says so."""
-    assert R._FTFY_CHANGES is not None
+    assert R._DETECTOR is not None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.from_regex(BADNESS_RE), st.text(st.sampled_from(INERT + "ÂÃâ€™œ©®°éВГРСЂ×½£«»“”-aZ .1"), max_size=12)))
+def test_the_detector_taken_apart_is_the_detector(line):
+    assert R._looks_bad(line) == bool(BADNESS_RE.search(line))
 
 
 @settings(max_examples=3000, deadline=None)
