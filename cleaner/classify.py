@@ -153,6 +153,27 @@ class _Mark:
         return self.label or self.place
 
 
+#: The position passes' labels, made once: a page of 200 lines gives most of them one (a `Label`
+#: is frozen, so they are shared).
+_DUPLICATE = Label("duplicate_paragraph", "duplicate.paragraph")
+_COMMENTS = Label("comments", "context.comments")
+_CROSSDOC = Label("boilerplate", "context.crossdoc")
+_BEFORE_CORE = Label("navigation", "context.before_core")
+_AFTER_CORE = Label("navigation", "context.after_core")
+_BETWEEN_CORES = Label("navigation", "context.between_cores")
+_HEAD = Label("navigation", "context.head")
+_FOOTER = Label("navigation", "context.footer")
+_RULE_LABELS: dict[str, Label] = {}
+
+
+def _rule_label(rule) -> Label:
+    """The label a table rule gives, made once a rule."""
+    label = _RULE_LABELS.get(rule.id)
+    if label is None:
+        label = _RULE_LABELS[rule.id] = Label(rule.category, rule.id)
+    return label
+
+
 def classify(lines: list[Line], *, title: str | None = None, title_is_first_line: bool = True,
              pre: list[Label | None] | None = None, common: Container[str] = frozenset(),
              position: str = POSITION_ALL) -> list[Label | None]:
@@ -237,9 +258,9 @@ class _Classification:
                 rule = phrase_match(key) or rule
             if rule is not None:
                 if rule.where == ANYWHERE:
-                    m.label = Label(rule.category, rule.id)
+                    m.label = _rule_label(rule)
                 else:
-                    m.deferred = Label(rule.category, rule.id)
+                    m.deferred = _rule_label(rule)
                     self.deferred.append(i)
             if m.label is None and prefixed and m.norm.startswith(prefixed):
                 m.label = Label("caption", "caption.title_prefixed")
@@ -271,7 +292,7 @@ class _Classification:
         seen: set[str] = set()
         for m in marks[self.start:]:
             if m.verdict is None and m.norm in seen and m.line.n_words >= DUPLICATE_MIN_WORDS:
-                m.place = Label("duplicate_paragraph", "duplicate.paragraph")
+                m.place = _DUPLICATE
             seen.add(m.norm)
 
     def story(self) -> None:
@@ -322,10 +343,8 @@ class _Classification:
         for i in range(self.start, len(marks)) if self.segs else ():
             m = marks[i]
             if m.verdict is None and m.deferred is None and not m.inside:
-                m.place = (Label("comments", "context.comments") if i > self.barrier else
-                           Label("boilerplate", "context.crossdoc") if m.recurring else
-                           Label("navigation", "context.before_core" if i < first else
-                                 "context.after_core" if i > last else "context.between_cores"))
+                m.place = (_COMMENTS if i > self.barrier else _CROSSDOC if m.recurring else
+                           _BEFORE_CORE if i < first else _AFTER_CORE if i > last else _BETWEEN_CORES)
         for i in self.deferred:
             m = marks[i]
             if m.verdict is None and (i < first or i > last):
@@ -342,14 +361,14 @@ class _Classification:
         first = next((i for i in self.body if marks[i].verdict is None), len(marks))  # the standfirst is not the story
         for m in marks[start:first]:
             if m.verdict is None and m.line.n_words <= 6 and not SENTENCE_OR_CLAUSE_END.search(m.line.text):
-                m.place = Label("navigation", "context.head")
+                m.place = _HEAD
         footer = False
         for m in marks[last + 1:]:
             lab = m.verdict
             if lab is not None:
                 footer = footer or lab.category in FOOTER_CATEGORIES
             elif footer:
-                m.place = Label("navigation", "context.footer")
+                m.place = _FOOTER
         _mark_tail(marks[last + 1:])
 
 
