@@ -197,6 +197,79 @@ def _bands(rules: tuple[Rule, ...]) -> tuple[tuple[int | None, re.Pattern], ...]
                  for limit in limits)
 
 
+def first_chars(pattern: re.Pattern) -> re.Pattern | None:
+    """A class of every character a match of `pattern` can begin with, compiled with its flags (so
+    that case folds as in `pattern`); None when it may match the empty string or uses a construct
+    this does not read. Asking it of a line's first character tells most lines that `pattern`
+    cannot match them at their start, at a tenth of the cost of trying `pattern`'s alternatives.
+
+    Zero-width items (anchors, look-arounds) are passed over: the first character a match consumes
+    comes after them whatever they assert.
+
+    >>> first_chars(re.compile(r"^\\W*(?:share|follow)\\b", re.I)).pattern
+    '[\\\\Wsf]'
+    >>> first_chars(re.compile(r"^(?:x)?")) is None, first_chars(re.compile(r"^[^a]b")) is None
+    (True, True)
+    """
+    try:
+        from re import _parser
+    except ImportError:  # Python 3.10
+        import sre_parse as _parser
+    categories = {_parser.CATEGORY_SPACE: r"\s", _parser.CATEGORY_NOT_SPACE: r"\S", _parser.CATEGORY_DIGIT: r"\d",
+                  _parser.CATEGORY_NOT_DIGIT: r"\D", _parser.CATEGORY_WORD: r"\w", _parser.CATEGORY_NOT_WORD: r"\W"}
+    repeats = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, getattr(_parser, "POSSESSIVE_REPEAT", _parser.MAX_REPEAT)}
+
+    class Unread(Exception):
+        pass
+
+    def item(op, av) -> tuple[list[str], bool]:
+        """(class pieces of the characters the item may begin with, whether it may match empty)"""
+        if op is _parser.LITERAL:
+            return [re.escape(chr(av))], False
+        if op is _parser.IN:
+            out = []
+            for o, v in av:
+                if o is _parser.LITERAL:
+                    out.append(re.escape(chr(v)))
+                elif o is _parser.RANGE:
+                    out.append(f"{re.escape(chr(v[0]))}-{re.escape(chr(v[1]))}")
+                elif o is _parser.CATEGORY and v in categories:
+                    out.append(categories[v])
+                else:
+                    raise Unread(o)  # a negated class, a category without an escape
+            return out, False
+        if op is _parser.CATEGORY and av in categories:
+            return [categories[av]], False
+        if op in (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT):
+            return [], True
+        if op is _parser.SUBPATTERN:
+            if (av[1] | av[2]) & ~re.UNICODE:  # flags set or cleared inside: the class would not fold alike
+                raise Unread(op)
+            return sequence(av[3])
+        if op is _parser.BRANCH:
+            pieces = [sequence(alternative) for alternative in av[1]]
+            return [c for piece, _ in pieces for c in piece], any(empty for _, empty in pieces)
+        if op in repeats:
+            pieces, empty = sequence(av[2])
+            return pieces, empty or av[0] == 0
+        raise Unread(op)
+
+    def sequence(items) -> tuple[list[str], bool]:
+        out: list[str] = []
+        for op, av in items:
+            pieces, empty = item(op, av)
+            out += pieces
+            if not empty:
+                return out, False
+        return out, True
+
+    try:
+        pieces, empty = sequence(_parser.parse(pattern.pattern, pattern.flags))
+    except Unread:
+        return None
+    return None if empty else re.compile("[" + "".join(pieces) + "]", pattern.flags)
+
+
 class Matcher:
     """A rule table made fast to walk: each rule is a bit of a mask (its place in the table), and
     three cheap tests set the bits of the rules that could match a line: the gate pattern of each
@@ -221,6 +294,8 @@ class Matcher:
                                  for n in range(self.longest + 2))
         bands = _bands(rules)
         self.gates: tuple[re.Pattern, ...] = tuple(gate for _, gate in bands)
+        #: per band, `first_chars` of its gate's `match`, or the gate's own `match` when it has none
+        self.gate_starts = tuple(first_chars(gate) or gate for gate in self.gates)
         #: per line length, the bands (indices into `gates`) whose rules may match a line that long
         self.bands_for: tuple[tuple[int, ...], ...] = tuple(
             tuple(i for i, (limit, _) in enumerate(bands) if limit is None or n <= limit) for n in range(self.longest + 2))
@@ -284,9 +359,9 @@ class Matcher:
         n = min(n_words, self.longest + 1)
         key = (phrase_key(line) if len(line) < PHRASE_MAX_CHARS else "") if key is None else key
         maybe = self.phrase_mask.get(key, 0)
-        gates, band_mask = self.gates, self.band_mask
+        gates, starts, band_mask = self.gates, self.gate_starts, self.band_mask
         for i in self.bands_for[n]:
-            if gates[i].match(line) is not None:
+            if starts[i].match(line) is not None and gates[i].match(line) is not None:
                 maybe |= band_mask[i]
         if len(self.needs):
             for _, mask in self.needs.iter(line.lower() if lower is None else lower):

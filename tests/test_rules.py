@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from cleaner.classify import classify, segment
 from cleaner import lexicon
 from cleaner.html.markup import BOILERPLATE_LINES, html_rules
 from cleaner.match import phrase_key, trie_pattern, whole_line
-from cleaner.rules import CONTEXT_RULES, RULES, RULES_BY_ID, first_match, listing, rules_for
+from cleaner.rules import _MATCHER, CONTEXT_RULES, RULES, RULES_BY_ID, first_match, listing, rules_for
 from schemas.removals import CATEGORIES
 
 RULE_ID = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
@@ -157,6 +157,35 @@ def test_the_matcher_names_what_the_plain_table_walk_names(line):
     for n in sorted({len(line.split()), 0, 1, 7, 12, 30, 41, 81, 500}):
         assert first_match(line, n, line.lower(), phrase_key(line) if len(line) < 80 else "") is _walk(line, n), n
         assert first_match(line, n) is _walk(line, n), n
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(st.one_of(st.characters(blacklist_categories=("Cs",)), st.sampled_from("ſKİıÅµ•*+-–(«“# \t")), max_size=3),
+       st.sampled_from(_TABLE_LINES))
+def test_a_gate_is_passed_over_only_when_it_cannot_match(prefix, line):
+    """A gate is tried only when the line begins with a character its matches can begin with
+    (`match.first_chars`, compiled with the gate's flags: case folds alike)."""
+    line = prefix + line
+    for gate, start in zip(_MATCHER.gates, _MATCHER.gate_starts):
+        if start.match(line) is None:
+            assert gate.match(line) is None, (gate.pattern[:60], line)
+
+
+@pytest.mark.parametrize("band", [i for i, (g, s) in enumerate(zip(_MATCHER.gates, _MATCHER.gate_starts)) if s is not g])
+def test_every_line_a_gate_matches_begins_as_its_first_characters_say(band):
+    gate, start = _MATCHER.gates[band], _MATCHER.gate_starts[band]
+
+    # Not shrunk: a gate's lookaheads make shrinking a long generated line slow; a failure still shows it.
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck),
+              phases=[Phase.explicit, Phase.reuse, Phase.generate])
+    @given(st.from_regex(gate))
+    def check(line):
+        assert gate.match(line) is not None and start.match(line) is not None, line
+    check()
+
+
+def test_most_gates_have_a_first_character_class():
+    assert sum(start is not gate for gate, start in zip(_MATCHER.gates, _MATCHER.gate_starts)) >= len(_MATCHER.gates) // 2
 
 
 @settings(max_examples=300, deadline=None)
