@@ -436,7 +436,7 @@ def test_ftfy_sees_at_most_the_budget_of_one_record(tmp_path, monkeypatch):
     seen = []
     real = ftfy.fix_text
     monkeypatch.setattr(repair_module.ftfy, "fix_text", lambda text, cfg: seen.append(len(text)) or real(text, cfg))
-    line = "d\u00e9j\u00e0 " * 2000                               # every line is one ftfy looks at
+    line = "caf\u00c3\u00a9 " * 2000                             # mojibake: every line is one ftfy must look at
     (tmp_path / "long.txt").write_text("Title\n\n" + "\n".join([line] * 100), encoding="utf-8")
     clean_article(next(read_file(tmp_path / "long.txt")))
     assert 0 < sum(seen) <= repair_module.MAX_FTFY_CHARS < 100 * len(line)
