@@ -180,10 +180,9 @@ def _ftfy_keeps(line: str) -> bool:
     """Whether ftfy certainly returns `line` as it is, for a line `_may_need_ftfy` sent its way.
 
     With our settings ftfy changes a line only through an entity (its `HTML_ENTITY_RE`: the "&" of
-    "Q&A" or "AT&T" is none), mojibake its detector
-    finds (`ftfy.badness.is_bad`, which every repair of the encoding waits for), a C1 control, a
-    ligature, a surrogate, a control or terminal escape it removes, a line break it rewrites, or
-    NFC. The detector is asked as ftfy would ask it, but only for its patterns the line holds a
+    "Q&A" or "AT&T" is none), mojibake its detector finds (`ftfy.badness.is_bad`, which every
+    repair of the encoding waits for), a C1 control, a ligature, a surrogate, a control or
+    terminal escape it removes, a line break it rewrites, or NFC. The detector is asked as ftfy would ask it, but only for its patterns the line holds a
     key character of (`_detector`): a French line whose only accents are "é" and "à" holds
     none, though `_may_need_ftfy` sees detector characters in it; a Russian line is asked the
     few keyed by its capitals, not all 37. ftfy runs the whole detector at every character, in
