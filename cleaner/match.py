@@ -21,7 +21,7 @@ from functools import cached_property, lru_cache
 
 import ahocorasick
 
-from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS
+from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS, re_internals
 
 ANYWHERE, OUTSIDE = "anywhere", "outside"
 
@@ -211,10 +211,7 @@ def first_chars(pattern: re.Pattern) -> re.Pattern | None:
     >>> first_chars(re.compile(r"^(?:x)?")) is None, first_chars(re.compile(r"^[^a]b")) is None
     (True, True)
     """
-    try:
-        from re import _parser
-    except ImportError:  # Python 3.10
-        import sre_parse as _parser
+    _, _parser = re_internals()
     categories = {_parser.CATEGORY_SPACE: r"\s", _parser.CATEGORY_NOT_SPACE: r"\S", _parser.CATEGORY_DIGIT: r"\d",
                   _parser.CATEGORY_NOT_DIGIT: r"\D", _parser.CATEGORY_WORD: r"\w", _parser.CATEGORY_NOT_WORD: r"\W"}
     repeats = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, getattr(_parser, "POSSESSIVE_REPEAT", _parser.MAX_REPEAT)}
@@ -270,6 +267,10 @@ def first_chars(pattern: re.Pattern) -> re.Pattern | None:
     return None if empty else re.compile("[" + "".join(pieces) + "]", pattern.flags)
 
 
+#: Matches at the start of any line: the first characters of a gate `first_chars` cannot read.
+_EVERY_LINE = re.compile("")
+
+
 class Matcher:
     """A rule table made fast to walk: each rule is a bit of a mask (its place in the table), and
     three cheap tests set the bits of the rules that could match a line: the gate pattern of each
@@ -294,8 +295,8 @@ class Matcher:
                                  for n in range(self.longest + 2))
         bands = _bands(rules)
         self.gates: tuple[re.Pattern, ...] = tuple(gate for _, gate in bands)
-        #: per band, `first_chars` of its gate's `match`, or the gate's own `match` when it has none
-        self.gate_starts = tuple(first_chars(gate) or gate for gate in self.gates)
+        #: per band, `first_chars` of its gate, or a pattern that matches every line when it has none
+        self.gate_starts = tuple(first_chars(gate) or _EVERY_LINE for gate in self.gates)
         #: per line length, the bands (indices into `gates`) whose rules may match a line that long
         self.bands_for: tuple[tuple[int, ...], ...] = tuple(
             tuple(i for i, (limit, _) in enumerate(bands) if limit is None or n <= limit) for n in range(self.longest + 2))

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import ftfy
 from ftfy import chardata as ftfy_chardata
 
-from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS
+from cleaner.text import CACHED_LINES, CACHED_MAX_CHARS, re_internals
 
 # Curly quotes are the article's own typography, not damage: keep them (ftfy would straighten them).
 #: ftfy's repairs, less two that are not repairs: curly quotes stay curly, and full-width forms stay
@@ -85,7 +85,7 @@ def repair(text: str, budget: RepairBudget | None = None) -> str:
     # NBSP, so fixing only afterwards would leave text that a second repair changes again.
     # C1 controls stay for ftfy: they are how it recognises mojibake such as "â€\x9d" (”).
     quiet = _NORMALISED_AWAY.search(text) is None  # nothing to normalise, so no C1 control either
-    normalised = text if quiet else _normalise(text, _DROPPED_BUT_C1)
+    normalised = text if quiet else _rewrite(text, _DROPPED_BUT_C1)
     text = _fix_text(normalised, budget)
     if text == normalised and (quiet or not _C1_CONTROLS.search(text)):
         # ftfy changed nothing and no C1 control is left (all that `_DROPPED` adds): the text is
@@ -219,23 +219,12 @@ def _may_need_ftfy(line: str) -> bool:
     return "&" in line or _FTFY_CHARS.search(line) is not None or not unicodedata.is_normalized("NFC", line)
 
 
-def _re_internals():
-    """Python's regex compiler and parser modules (`re._compiler`, `re._parser`; `sre_compile` and
-    `sre_parse` before 3.11), through which ftfy's detector is read."""
-    try:
-        from re import _compiler, _parser
-    except ImportError:  # Python 3.10
-        import sre_compile as _compiler
-        import sre_parse as _parser
-    return _compiler, _parser
-
-
 def _ftfy_chars() -> re.Pattern:
     """A character class of what ftfy may act on (see `_may_need_ftfy`), read from ftfy's own tables,
     so an ftfy upgrade that widens them widens this too. If its tables cannot be read, every
     non-ASCII character counts (ftfy then sees every line that is not plain ASCII)."""
     try:
-        _, _parser = _re_internals()  # the parsed form of the detector's regex: its literal characters
+        _, _parser = re_internals()  # the parsed form of the detector's regex: its literal characters
         from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
         from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
@@ -294,7 +283,7 @@ def _detector() -> _Detector | None:
     whole useless: None, and ftfy sees every line sent to it.
     """
     try:
-        _compiler, _parser = _re_internals()
+        _compiler, _parser = re_internals()
         from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 
         weights: dict[int, int] = {}
@@ -377,5 +366,10 @@ def _normalise(text: str, dropped: re.Pattern = _DROPPED) -> str:
     """
     if _NORMALISED_AWAY.search(text) is None:  # one pass, not four, for the nine texts in ten with nothing to do
         return text
+    return _rewrite(text, dropped)
+
+
+def _rewrite(text: str, dropped: re.Pattern) -> str:
+    """`_normalise`'s substitutions, for a text `_NORMALISED_AWAY` found something in."""
     text = _SPACES.sub(" ", dropped.sub("", text))
     return text.replace("\u2028", "\n").replace("\u2029", "\n")

@@ -135,3 +135,15 @@ def count_words(text: str) -> int:
     (5, 11)
     """
     return max(len(text.split()), round(len(UNSPACED.findall(text)) / 2))
+
+
+def re_internals():
+    """Python's regex compiler and parser modules (`re._compiler`, `re._parser`; `sre_compile` and
+    `sre_parse` before 3.11), through which patterns are read item by item (`cleaner.repair`'s
+    reading of ftfy's detector, `cleaner.match.first_chars`)."""
+    try:
+        from re import _compiler, _parser
+    except ImportError:  # Python 3.10
+        import sre_compile as _compiler
+        import sre_parse as _parser
+    return _compiler, _parser
