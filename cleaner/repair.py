@@ -182,12 +182,13 @@ def _ftfy_keeps(line: str) -> bool:
     With our settings ftfy changes a line only through an entity (its `HTML_ENTITY_RE`: the "&" of
     "Q&A" or "AT&T" is none), mojibake its detector finds (`ftfy.badness.is_bad`, which every
     repair of the encoding waits for), a C1 control, a ligature, a surrogate, a control or
-    terminal escape it removes, a line break it rewrites, or NFC. The detector is asked as ftfy would ask it, but only for its patterns the line holds a
-    key character of (`_detector`): a French line whose only accents are "é" and "à" holds
-    none, though `_may_need_ftfy` sees detector characters in it; a Russian line is asked the
-    few keyed by its capitals, not all 37. ftfy runs the whole detector at every character, in
-    Python's `re`: about 70 µs a line of news it is sent. Of the 33,862 lines of bench_speed's
-    30 MB of page texts that `_may_need_ftfy` sends, 160 reach ftfy, and ftfy changes each.
+    terminal escape it removes, a line break it rewrites, or NFC. The detector is asked as ftfy
+    would ask it, but only for its patterns the line holds a key character of (`_detector`): a
+    French line whose only accents are "é" and "à" holds none, though `_may_need_ftfy` sees
+    detector characters in it; a Russian line is asked the few keyed by its capitals, not all 37.
+    ftfy runs the whole detector at every character, in Python's `re`: about 70 µs a line of
+    news it is sent. Of the 33,862 lines of bench_speed's 30 MB of page texts that
+    `_may_need_ftfy` sends, 160 reach ftfy, and ftfy changes each.
     Asked after the line's budget is spent, so what ftfy may see does not change.
 
     >>> _ftfy_keeps("L’été a été chaud à Paris."), _ftfy_keeps("Itâ€™s"), _ftfy_keeps("a &amp; b"), _ftfy_keeps("e\u0301")
